@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: BSL-1.0
+# Thin wrapper over CMake presets. `make demo` and `make test` work on a fresh Debian 12 machine.
+PRESET ?= release
+BUILD_DIR := build/$(PRESET)
+JOBS ?= $(shell nproc)
+export CCACHE_DIR ?= $(HOME)/.cache/ccache
+
+.PHONY: all deps configure build demo test unit bench format format-check consumer clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja:
+	cmake --preset $(PRESET)
+
+configure: $(BUILD_DIR)/build.ninja
+
+build: deps configure
+	cmake --build --preset $(PRESET) -j $(JOBS)
+
+# Runs the seed experiment against an embedded server (the CLI issue grows it into `ahttp demo`).
+demo: build
+	$(BUILD_DIR)/examples/demo/ahttp_demo
+
+# Every test: unit, loopback integration (curl, python peers) and the find_package consumer.
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) --timeout 300
+	bash tests/cmake_consumer/run.sh $(BUILD_DIR)
+
+bench: build
+	bash bench/load/run.sh $(BUILD_DIR)
+
+format:
+	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i
+
+format-check:
+	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format --dry-run --Werror
+
+clean:
+	rm -rf build

@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: BSL-1.0
+# Warnings for ahttp's own targets. Linked PRIVATE and never exported, so consumers never
+# inherit our -Werror.
+add_library(ahttp_warnings INTERFACE)
+target_compile_options(ahttp_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wcast-align -Wunused
+  -Woverloaded-virtual -Wimplicit-fallthrough
+  $<$<BOOL:${AHTTP_WARNINGS_AS_ERRORS}>:-Werror>)

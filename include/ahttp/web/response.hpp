@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: BSL-1.0
+// web::response: what a handler returns — a status, headers and a body.
+#pragma once
+
+#include <ahttp/http/headers.hpp>
+#include <ahttp/http/status.hpp>
+
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ahttp::web {
+
+/// Attributes of a Set-Cookie field (RFC 6265 §4.1).
+struct cookie_options {
+    std::string path = "/";
+    std::string domain;                          ///< empty = host-only
+    std::optional<std::chrono::seconds> max_age; ///< nullopt = session cookie
+    bool secure = false;
+    bool http_only = false;
+    std::string same_site; ///< "Strict", "Lax", "None" or empty
+};
+
+/// A complete response. Content-Length, Date and Connection are written by the server;
+/// anything set in headers() is sent as given.
+class response {
+public:
+    explicit response(http::status code = http::status::ok) : status_(code) {}
+
+    /// Returns a text response (Content-Type: text/plain; charset=utf-8 unless `content_type`).
+    static response text(std::string body, http::status code = http::status::ok,
+                         std::string_view content_type = "text/plain; charset=utf-8");
+    /// Returns a binary response (application/octet-stream unless `content_type`).
+    static response bytes(std::string body,
+                          std::string_view content_type = "application/octet-stream",
+                          http::status code = http::status::ok);
+    /// Returns `serialized_json` as application/json, as is.
+    static response json(std::string serialized_json, http::status code = http::status::ok);
+    /// Returns `value` serialized as application/json.
+    static response json(boost::json::value const& value, http::status code = http::status::ok);
+    /// Returns an HTML response (text/html; charset=utf-8).
+    static response html(std::string body, http::status code = http::status::ok);
+
+    http::status status() const noexcept { return status_; }
+    /// The reason phrase: the one set by set_status(), else the standard one.
+    std::string_view reason() const noexcept;
+    void set_status(http::status code, std::string reason = {});
+
+    http::headers& headers() noexcept { return headers_; }
+    http::headers const& headers() const noexcept { return headers_; }
+
+    std::string const& body() const noexcept { return body_; }
+    void set_body(std::string body) { body_ = std::move(body); }
+    /// Sets the body and its Content-Type in one go.
+    void set_body(std::string body, std::string_view content_type);
+
+    /// Adds a Set-Cookie field.
+    void set_cookie(std::string_view name, std::string_view value,
+                    cookie_options const& options = {});
+    /// Adds a Set-Cookie field that expires `name` at once.
+    void del_cookie(std::string_view name, std::string_view path = "/",
+                    std::string_view domain = {});
+
+    /// Asks the server to compress the body (gzip or deflate, as the request accepts).
+    /// Done only when the request's Accept-Encoding allows it and the body is not tiny.
+    void enable_compression(bool on = true) noexcept { compress_ = on; }
+    bool compression_enabled() const noexcept { return compress_; }
+
+    /// Forces Connection: close after this response.
+    void force_close() noexcept { force_close_ = true; }
+    bool close_requested() const noexcept { return force_close_; }
+
+    /// True when the handler already sent the response itself (stream_response).
+    bool is_prepared() const noexcept { return prepared_; }
+
+protected:
+    void mark_prepared() noexcept { prepared_ = true; }
+
+private:
+    http::status status_;
+    std::string reason_;
+    http::headers headers_;
+    std::string body_;
+    bool compress_ = false;
+    bool force_close_ = false;
+    bool prepared_ = false;
+};
+
+} // namespace ahttp::web

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: BSL-1.0
+// Header multi-maps and ASCII case-insensitive comparison.
+#include <ahttp/http/headers.hpp>
+
+#include <algorithm>
+
+namespace ahttp::http {
+
+bool iequals(std::string_view a, std::string_view b) noexcept
+{
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        // Header names are tokens (ASCII); folding only A-Z keeps this locale-free.
+        unsigned char x = static_cast<unsigned char>(a[i]);
+        unsigned char y = static_cast<unsigned char>(b[i]);
+        if (x != y) {
+            x = (x >= 'A' && x <= 'Z') ? static_cast<unsigned char>(x | 0x20) : x;
+            y = (y >= 'A' && y <= 'Z') ? static_cast<unsigned char>(y | 0x20) : y;
+            if (x != y) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+void headers::set(std::string_view name, std::string_view value)
+{
+    auto it = std::find_if(entries_.begin(), entries_.end(),
+                           [&](entry const& e) { return iequals(e.first, name); });
+    if (it == entries_.end()) {
+        add(name, value);
+        return;
+    }
+    it->second.assign(value);
+    // Drop later duplicates so that exactly one field remains.
+    entries_.erase(std::remove_if(std::next(it), entries_.end(),
+                                  [&](entry const& e) { return iequals(e.first, name); }),
+                   entries_.end());
+}
+
+std::size_t headers::erase(std::string_view name)
+{
+    auto const before = entries_.size();
+    entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
+                                  [&](entry const& e) { return iequals(e.first, name); }),
+                   entries_.end());
+    return before - entries_.size();
+}
+
+} // namespace ahttp::http

@@ -1,0 +1,5 @@
+list(APPEND AHTTP_SOURCES
+  http/headers.cpp
+  http/method.cpp
+  http/query.cpp
+)

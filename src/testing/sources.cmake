@@ -1,0 +1,3 @@
+list(APPEND AHTTP_SOURCES
+  testing/test_server.cpp
+)

@@ -1,0 +1,647 @@
+// SPDX-License-Identifier: BSL-1.0
+// The HTTP/1.1 connection loop (RFC 9112): keep-alive, pipelining, bodies, limits, timeouts.
+#include "web/connection.hpp"
+#include "web/server_log.hpp"
+
+#include <ahttp/web/http_exceptions.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <arpa/inet.h>
+#include <array>
+#include <charconv>
+#include <cstring>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+namespace ahttp::web::detail {
+namespace {
+
+namespace asio = boost::asio;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+/// A body left unread by its handler is drained (to keep the connection) up to this size;
+/// beyond it the connection is closed instead, as Go's net/http does.
+constexpr std::uint64_t max_discard = 256 * 1024;
+
+/// Bytes after the head kept free for body reads, so the head never has to move.
+constexpr std::size_t min_body_room = 8 * 1024;
+
+std::string peer_address(stream_protocol::socket& socket)
+{
+    sockaddr_storage addr{};
+    socklen_t length = sizeof addr;
+    if (::getpeername(socket.native_handle(), reinterpret_cast<sockaddr*>(&addr), &length) != 0) {
+        return {};
+    }
+    char text[INET6_ADDRSTRLEN] = {};
+    if (addr.ss_family == AF_INET) {
+        ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&addr)->sin_addr, text, sizeof text);
+    } else if (addr.ss_family == AF_INET6) {
+        ::inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&addr)->sin6_addr, text,
+                    sizeof text);
+    } else {
+        return "unix";
+    }
+    return text;
+}
+
+void append_number(std::string& out, std::uint64_t value)
+{
+    char digits[24];
+    auto const end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    out.append(digits, end);
+}
+
+/// Appends a header value with CR and LF replaced by spaces: a handler must never be able to
+/// inject a header or split the response (Go's net/http does the same).
+void append_safe(std::string& out, std::string_view text)
+{
+    auto const start = out.size();
+    out.append(text);
+    for (auto i = start; i < out.size(); ++i) {
+        if (out[i] == '\r' || out[i] == '\n') {
+            out[i] = ' ';
+        }
+    }
+}
+
+bool has_no_body(unsigned code) noexcept
+{
+    // RFC 9110 §6.4.1: 1xx, 204 and 304 responses never have content.
+    return code < 200 || code == 204 || code == 304;
+}
+
+bool is_framing_field(std::string_view name) noexcept
+{
+    // The server owns framing and connection management: Content-Length is always computed,
+    // never copied, so it cannot disagree with the body.
+    return http::iequals(name, "content-length") || http::iequals(name, "transfer-encoding") ||
+           http::iequals(name, "connection");
+}
+
+} // namespace
+
+connection::connection(worker& owner, stream_protocol::socket socket)
+    : owner_(owner), socket_(std::move(socket)), request_(*this, owner.app())
+{
+    remote_ = peer_address(socket_);
+}
+
+connection::~connection()
+{
+    if (buffer_) {
+        owner_.give_back_buffer(std::move(buffer_), capacity_);
+    }
+}
+
+void connection::check_deadline(clock::time_point now) noexcept
+{
+    if (deadline_ <= now) {
+        expired_ = true;
+        clear_deadline();
+        boost::system::error_code ignored;
+        socket_.cancel(ignored);
+    }
+}
+
+void connection::drain() noexcept
+{
+    draining_ = true;
+    if (phase_ == phase::idle) {
+        boost::system::error_code ignored;
+        socket_.cancel(ignored);
+    }
+}
+
+void connection::cancel() noexcept
+{
+    draining_ = true;
+    cancel_.emit(asio::cancellation_type::all);
+    boost::system::error_code ignored;
+    socket_.cancel(ignored);
+}
+
+void connection::ensure_buffer()
+{
+    if (!buffer_) {
+        buffer_ = owner_.take_buffer(capacity_);
+        begin_ = end_ = 0;
+    }
+}
+
+void connection::release_buffer_if_empty() noexcept
+{
+    if (buffer_ && begin_ == end_) {
+        owner_.give_back_buffer(std::move(buffer_), capacity_);
+        capacity_ = begin_ = end_ = 0;
+    }
+}
+
+awaitable<bool> connection::fill_buffer()
+{
+    // Idle keep-alive connections wait without a buffer (see worker::take_buffer).
+    if (begin_ == end_) {
+        release_buffer_if_empty();
+        auto [ec] = co_await socket_.async_wait(stream_protocol::socket::wait_read, use_tuple);
+        if (ec || draining_) {
+            co_return false;
+        }
+        phase_ = phase::head;
+        set_deadline(owner_.options().timeouts.header_read);
+    }
+    ensure_buffer();
+    if (begin_ > 0) {
+        std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
+        end_ -= begin_;
+        begin_ = 0;
+    }
+    if (end_ == capacity_) {
+        // The parser enforces the head limits, so growth is bounded by them.
+        std::size_t const bigger = capacity_ * 2;
+        auto grown = std::make_unique<char[]>(bigger);
+        std::memcpy(grown.get(), buffer_.get(), end_);
+        buffer_ = std::move(grown);
+        capacity_ = bigger;
+    }
+    auto [ec, n] = co_await socket_.async_read_some(
+        asio::buffer(buffer_.get() + end_, capacity_ - end_), use_tuple);
+    if (ec || n == 0) {
+        co_return false;
+    }
+    end_ += n;
+    co_return true;
+}
+
+awaitable<bool> connection::write_now(std::string_view extra)
+{
+    auto const previous = deadline_;
+    set_deadline(owner_.options().timeouts.body_read);
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(out_),
+                                              asio::buffer(extra.data(), extra.size())};
+    auto [ec, n] = co_await asio::async_write(socket_, buffers, use_tuple);
+    out_.clear();
+    deadline_ = previous;
+    if (ec) {
+        must_close_ = true;
+        co_return false;
+    }
+    co_return true;
+}
+
+awaitable<bool> connection::flush()
+{
+    if (out_.empty()) {
+        co_return true;
+    }
+    co_return co_await write_now({});
+}
+
+awaitable<void> connection::run()
+{
+    for (;;) {
+        wire::parse_error error;
+        wire::parse_status status = wire::parse_status::need_more;
+        if (begin_ != end_) {
+            status = owner_.parser().parse({buffer_.get() + begin_, end_ - begin_}, head_, error);
+        }
+        if (status == wire::parse_status::need_more) {
+            // Everything parsed so far has been answered: write the batch, then read more.
+            if (!co_await flush()) {
+                break;
+            }
+            if (draining_ && begin_ == end_) {
+                break;
+            }
+            if (begin_ == end_) {
+                phase_ = phase::idle;
+                set_deadline(owner_.options().timeouts.keepalive);
+            }
+            if (!co_await fill_buffer()) {
+                break;
+            }
+            continue;
+        }
+        if (status == wire::parse_status::error) {
+            append_error(error.status, error.reason);
+            co_await flush();
+            co_await lingering_close();
+            co_return;
+        }
+        if (!co_await serve_one()) {
+            co_await flush();
+            co_await lingering_close();
+            co_return;
+        }
+    }
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+}
+
+bool connection::make_room_for_body()
+{
+    std::size_t const head_end = begin_ + head_.head_size;
+    if (capacity_ - head_end >= min_body_room) {
+        return false;
+    }
+    // Move the head to the front (or into a bigger buffer) before any view of it is handed
+    // out; the caller parses it again at its new place.
+    std::size_t const used = end_ - begin_;
+    std::size_t const needed = head_.head_size + min_body_room;
+    if (needed > capacity_) {
+        std::size_t bigger = capacity_;
+        while (bigger < needed) {
+            bigger *= 2;
+        }
+        auto grown = std::make_unique<char[]>(bigger);
+        std::memcpy(grown.get(), buffer_.get() + begin_, used);
+        buffer_ = std::move(grown);
+        capacity_ = bigger;
+    } else {
+        std::memmove(buffer_.get(), buffer_.get() + begin_, used);
+    }
+    begin_ = 0;
+    end_ = used;
+    return true;
+}
+
+awaitable<bool> connection::serve_one()
+{
+    phase_ = phase::handler;
+    clear_deadline();
+    auto const started = clock::now();
+
+    // RFC 9110 §15.5.14: refuse a declared oversize body before reading any of it.
+    if (head_.framing == wire::body_framing::content_length &&
+        head_.content_length > owner_.app().options().client_max_size) {
+        append_error(http::status::payload_too_large, "request body exceeds client_max_size");
+        co_return false;
+    }
+
+    std::size_t const body_in_buffer = end_ - begin_ - head_.head_size;
+    bool const body_complete = head_.framing == wire::body_framing::none ||
+                               (head_.framing == wire::body_framing::content_length &&
+                                head_.content_length <= body_in_buffer);
+    if (!body_complete && make_room_for_body()) {
+        wire::parse_error error;
+        owner_.parser().parse({buffer_.get() + begin_, end_ - begin_}, head_, error);
+    }
+
+    body_begin_ = begin_ + head_.head_size;
+    chunked_.reset();
+    continue_sent_ = false;
+    must_close_ = false;
+    stream_ = stream_mode::none;
+    switch (head_.framing) {
+    case wire::body_framing::none:
+        body_done_ = true;
+        break;
+    case wire::body_framing::content_length:
+        body_remaining_ = head_.content_length;
+        body_done_ = body_remaining_ == 0;
+        break;
+    case wire::body_framing::chunked:
+        body_done_ = false;
+        break;
+    }
+
+    request_init init;
+    init.method = head_.method;
+    init.method_token = head_.method_token;
+    init.target = head_.target;
+    init.headers = &head_.fields;
+    init.remote = remote_;
+    init.version_minor = head_.version_minor;
+    init.keep_alive = head_.keep_alive;
+    init.has_body =
+        head_.framing == wire::body_framing::chunked ||
+        (head_.framing == wire::body_framing::content_length && head_.content_length > 0);
+    if (head_.framing == wire::body_framing::content_length) {
+        init.content_length = head_.content_length;
+    } else if (head_.framing == wire::body_framing::none) {
+        init.content_length = 0;
+    }
+    if (!init_request(request_, init)) {
+        append_error(http::status::bad_request, "invalid request target");
+        co_return false;
+    }
+
+    response result = co_await owner_.app().handle(request_);
+    phase_ = phase::writing;
+
+    if (result.is_prepared() || stream_ != stream_mode::none) {
+        co_await finish_stream();
+    }
+
+    // A body refused as too large is not drained: the client is told and the connection ends.
+    if (result.status() == http::status::payload_too_large) {
+        must_close_ = true;
+    }
+    // Leftover body: drain it so the next request can be read, or give up the connection.
+    if (!body_done_ && !must_close_) {
+        bool const unsent = head_.expect_continue && !continue_sent_;
+        bool const too_big =
+            head_.framing == wire::body_framing::content_length && body_remaining_ > max_discard;
+        if (unsent || too_big || !co_await discard_body()) {
+            must_close_ = true;
+        }
+    }
+
+    bool const keep_alive = head_.keep_alive && !must_close_ && !result.close_requested() &&
+                            !draining_ && !owner_.draining() && stream_ != stream_mode::until_close;
+    std::size_t body_bytes = 0;
+    if (stream_ == stream_mode::none) {
+        append_response(result, keep_alive);
+        body_bytes = result.body().size();
+    }
+    if (auto const* logger = owner_.logger()) {
+        logger->log(request_, result.status(), &result.headers(), body_bytes,
+                    clock::now() - started);
+    }
+    begin_ = body_begin_;
+    if (!keep_alive) {
+        co_return false;
+    }
+    // Large batches go out now; small ones wait for the pipeline to empty (one write).
+    if (out_.size() >= 64 * 1024 && !co_await flush()) {
+        co_return false;
+    }
+    co_return true;
+}
+
+awaitable<std::string_view> connection::read_body(std::size_t max_size)
+{
+    for (;;) {
+        if (body_done_) {
+            co_return std::string_view{};
+        }
+        std::string_view available{buffer_.get() + body_begin_, end_ - body_begin_};
+        if (!available.empty()) {
+            if (head_.framing == wire::body_framing::content_length) {
+                std::size_t const n = static_cast<std::size_t>(
+                    std::min<std::uint64_t>({available.size(), body_remaining_, max_size}));
+                body_begin_ += n;
+                body_remaining_ -= n;
+                body_done_ = body_remaining_ == 0;
+                co_return available.substr(0, n);
+            }
+            auto const step =
+                chunked_.decode(available.substr(0, std::max<std::size_t>(max_size, 64)));
+            body_begin_ += step.consumed;
+            if (step.failed) {
+                must_close_ = true;
+                body_done_ = true;
+                throw http_bad_request{"invalid chunked body: " + std::string{step.reason}};
+            }
+            body_done_ = step.done;
+            if (!step.data.empty()) {
+                co_return step.data;
+            }
+            if (step.done) {
+                co_return std::string_view{};
+            }
+            if (step.consumed > 0) {
+                continue;
+            }
+        }
+        // RFC 9110 §10.1.1: the client waits for 100 Continue before sending the body; send it
+        // on the first read, so a handler that refuses the request never receives the body.
+        if (head_.expect_continue && !continue_sent_ && head_.version_minor == 1) {
+            continue_sent_ = true;
+            if (!co_await write_now("HTTP/1.1 100 Continue\r\n\r\n")) {
+                body_done_ = true;
+                throw http_bad_request{"connection lost"};
+            }
+        }
+        // Keep the head in place; move the unread body bytes next to it.
+        std::size_t const region = begin_ + head_.head_size;
+        std::size_t const pending = end_ - body_begin_;
+        if (body_begin_ != region) {
+            std::memmove(buffer_.get() + region, buffer_.get() + body_begin_, pending);
+            body_begin_ = region;
+            end_ = region + pending;
+        }
+        if (end_ == capacity_) {
+            must_close_ = true;
+            body_done_ = true;
+            throw http_bad_request{"chunk line too long"};
+        }
+        phase_ = phase::body;
+        set_deadline(owner_.options().timeouts.body_read);
+        auto [ec, n] = co_await socket_.async_read_some(
+            asio::buffer(buffer_.get() + end_, capacity_ - end_), use_tuple);
+        clear_deadline();
+        phase_ = phase::handler;
+        if (ec == asio::error::operation_aborted && !expired_) {
+            throw boost::system::system_error{ec}; // cancellation: shutdown, not a bad request
+        }
+        if (ec || n == 0) {
+            must_close_ = true;
+            body_done_ = true;
+            if (expired_) {
+                throw http_request_timeout{"request body timed out"};
+            }
+            throw http_bad_request{"request body truncated"};
+        }
+        end_ += n;
+    }
+}
+
+awaitable<bool> connection::discard_body()
+{
+    std::uint64_t discarded = 0;
+    try {
+        while (!body_done_) {
+            auto const piece = co_await read_body(64 * 1024);
+            discarded += piece.size();
+            if (discarded > max_discard) {
+                co_return false;
+            }
+        }
+    } catch (http_exception const&) {
+        co_return false;
+    }
+    co_return true;
+}
+
+void connection::append_head(response const& r, std::optional<std::uint64_t> content_length,
+                             bool chunked, bool keep_alive)
+{
+    unsigned const code = http::to_int(r.status());
+    out_.append(head_.version_minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ");
+    append_number(out_, code);
+    out_.push_back(' ');
+    append_safe(out_, r.reason());
+    out_.append("\r\n");
+    bool has_date = false;
+    for (auto const& [name, value] : r.headers()) {
+        if (is_framing_field(name)) {
+            continue;
+        }
+        has_date = has_date || http::iequals(name, "date");
+        append_safe(out_, name);
+        out_.append(": ");
+        append_safe(out_, value);
+        out_.append("\r\n");
+    }
+    out_.append("Server: ahttp\r\n");
+    if (!has_date) {
+        out_.append("Date: ").append(http_date()).append("\r\n");
+    }
+    if (!has_no_body(code)) {
+        if (content_length) {
+            out_.append("Content-Length: ");
+            append_number(out_, *content_length);
+            out_.append("\r\n");
+        } else if (chunked) {
+            out_.append("Transfer-Encoding: chunked\r\n");
+        }
+    }
+    if (!keep_alive) {
+        out_.append("Connection: close\r\n");
+    } else if (head_.version_minor == 0) {
+        out_.append("Connection: keep-alive\r\n");
+    }
+    out_.append("\r\n");
+}
+
+void connection::append_response(response const& r, bool keep_alive)
+{
+    std::string const& body = r.body();
+    append_head(r, body.size(), false, keep_alive);
+    // RFC 9110 §9.3.2: HEAD gets the GET's fields (Content-Length included) without content.
+    if (head_.method != http::method::head && !has_no_body(http::to_int(r.status()))) {
+        out_.append(body);
+    }
+}
+
+void connection::append_error(http::status status, std::string_view reason)
+{
+    response r = response::text(std::to_string(http::to_int(status)) + " " +
+                                    std::string{http::reason_phrase(status)} + ": " +
+                                    std::string{reason} + "\n",
+                                status);
+    if (head_.method_token.empty()) {
+        head_.version_minor = 1;
+    }
+    head_.method = http::method::unknown;
+    append_response(r, false);
+}
+
+awaitable<void> connection::start_stream(response const& r,
+                                         std::optional<std::uint64_t> content_length)
+{
+    if (stream_ != stream_mode::none) {
+        throw error(errc::invalid_state, "response already prepared");
+    }
+    bool const chunked = !content_length && head_.version_minor == 1;
+    stream_ = content_length ? stream_mode::length
+              : chunked      ? stream_mode::chunked
+                             : stream_mode::until_close;
+    stream_left_ = content_length.value_or(0);
+    bool const keep_alive = head_.keep_alive && stream_ != stream_mode::until_close && !draining_ &&
+                            !r.close_requested();
+    if (!keep_alive) {
+        must_close_ = true;
+    }
+    append_head(r, content_length, chunked, keep_alive);
+    if (head_.method == http::method::head || has_no_body(http::to_int(r.status()))) {
+        stream_ = stream_mode::finished; // nothing may follow the head
+    }
+    if (!co_await flush()) {
+        throw boost::system::system_error{asio::error::connection_reset};
+    }
+}
+
+awaitable<void> connection::write_stream(std::string_view data)
+{
+    if (data.empty() || stream_ == stream_mode::finished) {
+        co_return;
+    }
+    if (stream_ == stream_mode::none) {
+        throw error(errc::invalid_state, "write before prepare");
+    }
+    if (stream_ == stream_mode::length) {
+        if (data.size() > stream_left_) {
+            throw error(errc::invalid_argument, "write exceeds the declared Content-Length");
+        }
+        stream_left_ -= data.size();
+    }
+    if (stream_ == stream_mode::chunked) {
+        char size[20];
+        auto const end = std::to_chars(size, size + sizeof size, data.size(), 16).ptr;
+        out_.append(size, end).append("\r\n");
+        if (data.size() <= 4096) {
+            out_.append(data).append("\r\n");
+            data = {};
+        } else if (!co_await write_now(data)) {
+            throw boost::system::system_error{asio::error::connection_reset};
+        } else {
+            out_.append("\r\n");
+            co_return; // the CRLF goes out with the next piece
+        }
+    } else if (data.size() <= 4096) {
+        out_.append(data);
+        data = {};
+    }
+    if (!co_await write_now(data)) {
+        throw boost::system::system_error{asio::error::connection_reset};
+    }
+}
+
+awaitable<void> connection::finish_stream()
+{
+    switch (stream_) {
+    case stream_mode::chunked:
+        out_.append("0\r\n\r\n");
+        break;
+    case stream_mode::length:
+        // A body shorter than its Content-Length cannot be completed: close, so the client
+        // sees a truncated response rather than a corrupt next one.
+        if (stream_left_ != 0) {
+            must_close_ = true;
+        }
+        break;
+    case stream_mode::until_close:
+        must_close_ = true;
+        break;
+    case stream_mode::none:
+    case stream_mode::finished:
+        break;
+    }
+    if (stream_ != stream_mode::none) {
+        stream_ = stream_mode::finished;
+    }
+    co_await flush();
+}
+
+awaitable<void> connection::lingering_close()
+{
+    // After the last response, stop sending and drain what the client still sends for a short
+    // while: closing with unread data makes the kernel send RST, which can destroy the response
+    // before the client reads it.
+    boost::system::error_code ec;
+    socket_.shutdown(stream_protocol::socket::shutdown_send, ec);
+    if (!ec && !draining_) {
+        clear_deadline();
+        deadline_ = clock::now() + std::chrono::seconds{2};
+        char sink[4096];
+        std::size_t drained = 0;
+        while (drained < 64 * 1024) {
+            auto [read_ec, n] = co_await socket_.async_read_some(asio::buffer(sink), use_tuple);
+            if (read_ec || n == 0) {
+                break;
+            }
+            drained += n;
+        }
+    }
+    socket_.close(ec);
+}
+
+} // namespace ahttp::web::detail

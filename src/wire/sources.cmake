@@ -1,0 +1,3 @@
+list(APPEND AHTTP_SOURCES
+  wire/request_parser.cpp
+)
