@@ -18,11 +18,11 @@ namespace ahttp::web {
 /// Attributes of a Set-Cookie field (RFC 6265 §4.1).
 struct cookie_options {
     std::string path = "/";
-    std::string domain;                          ///< empty = host-only
-    std::optional<std::chrono::seconds> max_age; ///< nullopt = session cookie
+    std::string domain{};                          ///< empty = host-only
+    std::optional<std::chrono::seconds> max_age{}; ///< nullopt = session cookie
     bool secure = false;
     bool http_only = false;
-    std::string same_site; ///< "Strict", "Lax", "None" or empty
+    std::string same_site{}; ///< "Strict", "Lax", "None" or empty
 };
 
 /// A complete response. Content-Length, Date and Connection are written by the server;

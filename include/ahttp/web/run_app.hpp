@@ -38,7 +38,7 @@ struct server_options {
     std::string host = "0.0.0.0";
     std::uint16_t port = 8080; ///< 0 picks a free port (see app_runner::port())
     /// Listen on this Unix socket path instead of host:port, when not empty.
-    std::string unix_path;
+    std::string unix_path{};
     /// Worker threads, each with its own event loop and SO_REUSEPORT listener; 0 = one per core.
     std::size_t workers = 1;
     bool reuse_port = false; ///< implied when workers > 1
@@ -53,8 +53,8 @@ struct server_options {
     bool handle_signals = true;
     /// Print "======== Running on http://host:port ========" once listening (run_app only).
     bool print_banner = true;
-    http_limits limits;
-    server_timeouts timeouts;
+    http_limits limits{};
+    server_timeouts timeouts{};
     /// Refuse connections beyond this many at once per worker (0 = no limit).
     std::size_t max_connections = 0;
 };
