@@ -72,11 +72,11 @@ awaitable<std::tuple<gather_value_t<T>...>> gather(awaitable<T>... tasks)
         co_return std::tuple<>{};
     } else {
         auto ex = co_await boost::asio::this_coro::executor;
-        auto results = co_await boost::asio::experimental::make_parallel_group(
-                           boost::asio::co_spawn(ex, detail::spawnable(std::move(tasks)),
-                                                 boost::asio::deferred)...)
-                           .async_wait(boost::asio::experimental::wait_for_one_error(),
-                                       boost::asio::deferred);
+        auto results =
+            co_await boost::asio::experimental::make_parallel_group(
+                boost::asio::co_spawn(ex, detail::spawnable(std::move(tasks)),
+                                      boost::asio::deferred)...)
+                .async_wait(boost::asio::experimental::wait_for_one_error(), boost::asio::deferred);
         co_return detail::unpack_gathered<T...>(results, std::index_sequence_for<T...>{});
     }
 }
@@ -103,8 +103,8 @@ awaitable<std::vector<gather_value_t<T>>> gather(std::vector<awaitable<T>> tasks
     std::vector<operation> operations;
     operations.reserve(tasks.size());
     for (awaitable<T>& task : tasks) {
-        operations.push_back(boost::asio::co_spawn(ex, detail::spawnable(std::move(task)),
-                                                   boost::asio::deferred));
+        operations.push_back(
+            boost::asio::co_spawn(ex, detail::spawnable(std::move(task)), boost::asio::deferred));
     }
     auto [order, errors, results] =
         co_await boost::asio::experimental::make_parallel_group(std::move(operations))

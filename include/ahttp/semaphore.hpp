@@ -91,9 +91,11 @@ private:
     waiter* tail_ = nullptr;
 };
 
-/// One permit of a semaphore, released when the permit is destroyed (a scoped lock).
+/// Holds one permit of a semaphore and returns it when destroyed (a scoped lock).
 ///
-/// A default-constructed or moved-from permit holds nothing.
+/// A default-constructed or moved-from permit holds nothing. Releasing wakes the longest
+/// waiter, which allocates; if that allocation fails in the destructor, std::terminate is
+/// called.
 class semaphore::permit {
 public:
     /// Constructs an empty permit.

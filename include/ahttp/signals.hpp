@@ -38,8 +38,7 @@ awaitable<int> wait_for_signal(std::vector<int> signals);
 ///         wait is cancelled, or with the OS error when a signal number is invalid.
 /// @par Example
 ///   int number = co_await ahttp::wait_for_signal();   // SIGINT or SIGTERM
-template <class... Signal>
-    requires(std::convertible_to<Signal, int> && ...)
+template <std::convertible_to<int>... Signal>
 awaitable<int> wait_for_signal(Signal... signals)
 {
     if constexpr (sizeof...(Signal) == 0) {

@@ -112,8 +112,8 @@ private:
             return;
         }
         function_.reset();
-        failure_ = std::make_exception_ptr(boost::system::system_error{
-            boost::asio::error::operation_aborted, "to_thread"});
+        failure_ = std::make_exception_ptr(
+            boost::system::system_error{boost::asio::error::operation_aborted, "to_thread"});
         // Not completed inline: complete() clears the slot whose handler is running now.
         finish();
     }
@@ -188,10 +188,10 @@ struct to_thread_initiation {
 /// @par Lifetime
 ///   The pool lives until the process exits; at exit it drops queued calls and waits for
 ///   running functions, so a function that never returns keeps the process from exiting.
-template <class F>
-    requires std::invocable<F> && std::move_constructible<F>
+template <std::invocable F>
 awaitable<std::invoke_result_t<F>> to_thread(F function)
 {
+    static_assert(std::move_constructible<F>, "to_thread moves the function to the pool");
     using result_type = std::invoke_result_t<F>;
     static_assert(!std::is_reference_v<result_type>,
                   "to_thread cannot return a reference; return a value or a pointer");

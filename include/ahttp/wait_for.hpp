@@ -3,8 +3,8 @@
 #pragma once
 
 #include <ahttp/awaitable.hpp>
-#include <ahttp/error.hpp>
 #include <ahttp/detail/branch.hpp>
+#include <ahttp/error.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
@@ -49,8 +49,7 @@ awaitable<T> wait_for(awaitable<T> task, std::chrono::steady_clock::duration tim
     // *success*, so a task failing early would keep running into the timer.
     auto [order, failure, result, timer_error] =
         co_await boost::asio::experimental::make_parallel_group(
-            boost::asio::co_spawn(ex, detail::spawnable(std::move(task)),
-                                  boost::asio::deferred),
+            boost::asio::co_spawn(ex, detail::spawnable(std::move(task)), boost::asio::deferred),
             timer.async_wait(boost::asio::deferred))
             .async_wait(boost::asio::experimental::wait_for_one(), boost::asio::deferred);
     // A timer that completed first without error expired; one that reports operation_aborted
@@ -59,8 +58,7 @@ awaitable<T> wait_for(awaitable<T> task, std::chrono::steady_clock::duration tim
     if (failure) {
         if (timed_out && detail::is_operation_aborted(failure)) {
             auto const ms = std::chrono::duration_cast<std::chrono::milliseconds>(timeout);
-            throw timeout_error{"wait_for: timed out after " + std::to_string(ms.count()) +
-                                " ms"};
+            throw timeout_error{"wait_for: timed out after " + std::to_string(ms.count()) + " ms"};
         }
         std::rethrow_exception(failure);
     }

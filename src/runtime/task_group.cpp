@@ -99,9 +99,7 @@ struct detail::task_group_state : std::enable_shared_from_this<task_group_state>
         }
         // The signal is erased later, not here: this handler runs inside co_spawn's entry
         // point, whose cancellation state lives in the signal's slot.
-        boost::asio::post(ex, [self = shared_from_this(), task] {
-            self->children.erase(task);
-        });
+        boost::asio::post(ex, [self = shared_from_this(), task] { self->children.erase(task); });
         if (running == 0 && waiter) {
             std::unique_ptr<pending_wait> done = std::move(waiter);
             done->complete(take_outcome());
@@ -163,7 +161,8 @@ struct wait_initiation {
 
 } // namespace
 
-task_group::task_group(executor ex) : state_(std::make_shared<detail::task_group_state>(std::move(ex)))
+task_group::task_group(executor ex)
+    : state_(std::make_shared<detail::task_group_state>(std::move(ex)))
 {
 }
 
@@ -184,10 +183,10 @@ void task_group::spawn(awaitable<void> task)
     try {
         boost::asio::co_spawn(
             state_->ex, std::move(task),
-            boost::asio::bind_cancellation_slot(
-                child->signal.slot(), [self = state_, child](std::exception_ptr outcome) {
-                    self->finish(child, std::move(outcome));
-                }));
+            boost::asio::bind_cancellation_slot(child->signal.slot(),
+                                                [self = state_, child](std::exception_ptr outcome) {
+                                                    self->finish(child, std::move(outcome));
+                                                }));
     } catch (...) {
         --state_->running;
         state_->children.erase(child);
@@ -215,10 +214,19 @@ awaitable<void> task_group::wait()
                                                                    boost::asio::use_awaitable);
 }
 
-void task_group::cancel() noexcept { state_->cancel_all(); }
+void task_group::cancel() noexcept
+{
+    state_->cancel_all();
+}
 
-std::size_t task_group::running() const noexcept { return state_->running; }
+std::size_t task_group::running() const noexcept
+{
+    return state_->running;
+}
 
-executor const& task_group::get_executor() const noexcept { return state_->ex; }
+executor const& task_group::get_executor() const noexcept
+{
+    return state_->ex;
+}
 
 } // namespace ahttp

@@ -29,7 +29,10 @@ ahttp::awaitable<T> value_after(T value, clock_type::duration delay)
     co_return value;
 }
 
-ahttp::awaitable<void> nothing_after(clock_type::duration delay) { co_await ahttp::sleep(delay); }
+ahttp::awaitable<void> nothing_after(clock_type::duration delay)
+{
+    co_await ahttp::sleep(delay);
+}
 
 ahttp::awaitable<int> fail_after(clock_type::duration delay, std::string message)
 {
@@ -195,7 +198,10 @@ ahttp::awaitable<std::size_t> gather_nothing()
     co_return values.size();
 }
 
-TEST(GatherTest, EmptyVectorGivesAnEmptyResult) { EXPECT_EQ(ahttp::run(gather_nothing()), 0U); }
+TEST(GatherTest, EmptyVectorGivesAnEmptyResult)
+{
+    EXPECT_EQ(ahttp::run(gather_nothing()), 0U);
+}
 
 ahttp::awaitable<void> gather_under_deadline(bool& first_aborted, bool& second_aborted)
 {

@@ -115,7 +115,10 @@ ahttp::awaitable<void> no_overtaking()
     EXPECT_EQ(limit.available(), 0U);
 }
 
-TEST(SemaphoreTest, TryAcquireNeverOvertakesAWaiter) { ahttp::run(no_overtaking()); }
+TEST(SemaphoreTest, TryAcquireNeverOvertakesAWaiter)
+{
+    ahttp::run(no_overtaking());
+}
 
 struct cancel_report {
     bool timed_out = false;
@@ -206,7 +209,10 @@ ahttp::awaitable<void> scoped_permits()
     EXPECT_EQ(limit.available(), 2U);
 }
 
-TEST(SemaphoreTest, PermitReleasesAtScopeExit) { ahttp::run(scoped_permits()); }
+TEST(SemaphoreTest, PermitReleasesAtScopeExit)
+{
+    ahttp::run(scoped_permits());
+}
 
 ahttp::awaitable<void> wait_on(ahttp::semaphore& limit, bool& aborted)
 {

@@ -31,7 +31,10 @@ ahttp::awaitable<int> catch_usr1()
     co_return received;
 }
 
-TEST(SignalsTest, ReturnsTheRaisedSignal) { EXPECT_EQ(ahttp::run(catch_usr1()), SIGUSR1); }
+TEST(SignalsTest, ReturnsTheRaisedSignal)
+{
+    EXPECT_EQ(ahttp::run(catch_usr1()), SIGUSR1);
+}
 
 ahttp::awaitable<int> stored_wait()
 {
@@ -42,9 +45,15 @@ ahttp::awaitable<int> stored_wait()
     co_return received;
 }
 
-TEST(SignalsTest, StoredWaitKeepsItsSignals) { EXPECT_EQ(ahttp::run(stored_wait()), SIGUSR2); }
+TEST(SignalsTest, StoredWaitKeepsItsSignals)
+{
+    EXPECT_EQ(ahttp::run(stored_wait()), SIGUSR2);
+}
 
-ahttp::awaitable<void> bounded_wait() { co_await ahttp::wait_for(ahttp::wait_for_signal(), 30ms); }
+ahttp::awaitable<void> bounded_wait()
+{
+    co_await ahttp::wait_for(ahttp::wait_for_signal(), 30ms);
+}
 
 ahttp::awaitable<int> either_of_two()
 {

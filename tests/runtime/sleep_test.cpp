@@ -62,16 +62,15 @@ TEST(SleepTest, CancelledSleepThrowsOperationAborted)
     boost::asio::cancellation_signal signal;
     std::exception_ptr outcome;
     bool finished = false;
-    boost::asio::co_spawn(context, ahttp::sleep(10s),
-                          boost::asio::bind_cancellation_slot(
-                              signal.slot(), [&](std::exception_ptr e) {
-                                  outcome = e;
-                                  finished = true;
-                              }));
+    boost::asio::co_spawn(
+        context, ahttp::sleep(10s),
+        boost::asio::bind_cancellation_slot(signal.slot(), [&](std::exception_ptr e) {
+            outcome = e;
+            finished = true;
+        }));
     boost::asio::steady_timer trigger{context, 20ms};
-    trigger.async_wait([&](boost::system::error_code) {
-        signal.emit(boost::asio::cancellation_type::terminal);
-    });
+    trigger.async_wait(
+        [&](boost::system::error_code) { signal.emit(boost::asio::cancellation_type::terminal); });
 
     auto const started = clock_type::now();
     context.run();

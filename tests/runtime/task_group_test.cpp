@@ -57,7 +57,10 @@ ahttp::awaitable<int> spawn_three()
     co_return done;
 }
 
-TEST(TaskGroupTest, WaitsForEveryTask) { EXPECT_EQ(ahttp::run(spawn_three()), 3); }
+TEST(TaskGroupTest, WaitsForEveryTask)
+{
+    EXPECT_EQ(ahttp::run(spawn_three()), 3);
+}
 
 ahttp::awaitable<void> nothing_to_wait_for()
 {

@@ -91,9 +91,15 @@ ahttp::awaitable<int> move_only_result()
     co_return *result;
 }
 
-TEST(ToThreadTest, MovesMoveOnlyFunctionsAndResults) { EXPECT_EQ(ahttp::run(move_only_result()), 10); }
+TEST(ToThreadTest, MovesMoveOnlyFunctionsAndResults)
+{
+    EXPECT_EQ(ahttp::run(move_only_result()), 10);
+}
 
-ahttp::awaitable<void> touch_pool() { co_await ahttp::to_thread([] {}); }
+ahttp::awaitable<void> touch_pool()
+{
+    co_await ahttp::to_thread([] {});
+}
 
 TEST(ToThreadTest, PoolSizeIsFixedAfterFirstUse)
 {

@@ -31,15 +31,30 @@ ahttp::awaitable<int> value_after(int value, clock_type::duration delay)
     co_return value;
 }
 
-ahttp::awaitable<int> fast_value() { co_return co_await ahttp::wait_for(value_after(7, 10ms), 2s); }
+ahttp::awaitable<int> fast_value()
+{
+    co_return co_await ahttp::wait_for(value_after(7, 10ms), 2s);
+}
 
-TEST(WaitForTest, ReturnsTheValueWhenTheTaskIsFast) { EXPECT_EQ(ahttp::run(fast_value()), 7); }
+TEST(WaitForTest, ReturnsTheValueWhenTheTaskIsFast)
+{
+    EXPECT_EQ(ahttp::run(fast_value()), 7);
+}
 
-ahttp::awaitable<void> fast_void() { co_await ahttp::wait_for(ahttp::sleep(10ms), 2s); }
+ahttp::awaitable<void> fast_void()
+{
+    co_await ahttp::wait_for(ahttp::sleep(10ms), 2s);
+}
 
-TEST(WaitForTest, CompletesAVoidTask) { EXPECT_NO_THROW(ahttp::run(fast_void())); }
+TEST(WaitForTest, CompletesAVoidTask)
+{
+    EXPECT_NO_THROW(ahttp::run(fast_void()));
+}
 
-ahttp::awaitable<void> slow_sleep() { co_await ahttp::wait_for(ahttp::sleep(10s), 50ms); }
+ahttp::awaitable<void> slow_sleep()
+{
+    co_await ahttp::wait_for(ahttp::sleep(10s), 50ms);
+}
 
 TEST(WaitForTest, ThrowsTimeoutErrorWhenTheDeadlineExpires)
 {
@@ -107,7 +122,10 @@ ahttp::awaitable<int> fail_fast()
     throw std::runtime_error{"inner failure"};
 }
 
-ahttp::awaitable<int> fast_failure() { co_return co_await ahttp::wait_for(fail_fast(), 5s); }
+ahttp::awaitable<int> fast_failure()
+{
+    co_return co_await ahttp::wait_for(fail_fast(), 5s);
+}
 
 TEST(WaitForTest, PropagatesTheTasksOwnExceptionWithoutWaitingForTheDeadline)
 {
@@ -126,7 +144,10 @@ ahttp::awaitable<int> ignore_cancellation()
     co_return 0;
 }
 
-ahttp::awaitable<int> stubborn() { co_return co_await ahttp::wait_for(ignore_cancellation(), 20ms); }
+ahttp::awaitable<int> stubborn()
+{
+    co_return co_await ahttp::wait_for(ignore_cancellation(), 20ms);
+}
 
 TEST(WaitForTest, ReturnsTheValueOfATaskThatIgnoresCancellation)
 {
@@ -160,7 +181,10 @@ TEST(WaitForTest, CancellationFromOutsideIsNotATimeout)
     EXPECT_EQ(inner_saw, "aborted");
 }
 
-ahttp::awaitable<void> zero_deadline() { co_await ahttp::wait_for(ahttp::sleep(1s), 0s); }
+ahttp::awaitable<void> zero_deadline()
+{
+    co_await ahttp::wait_for(ahttp::sleep(1s), 0s);
+}
 
 TEST(WaitForTest, ZeroTimeoutExpiresAtOnce)
 {

@@ -95,7 +95,7 @@ TEST_P(ServerFramingTest, RefusesWithStatusOneResponseAndClose)
 }
 
 INSTANTIATE_TEST_SUITE_P(Malformed, ServerFramingTest, ::testing::ValuesIn(cases),
-                         [](auto const& info) { return std::string{info.param.name}; });
+                         [](auto const& test_info) { return std::string{test_info.param.name}; });
 
 TEST(ServerLimitsTest, AcceptsFieldAtExactLimit)
 {
