@@ -17,7 +17,9 @@ and, per run, to <build-dir>/bench_load/results.json.
 
 Environment: BENCH_DURATION (s per wrk run, default 10), BENCH_ROUNDS (default 3), BENCH_SERVERS
 (comma list of ahttp,nginx,h2o,raw; default all), BENCH_IDLE_CONNS (default 10000, 0 skips),
-BENCH_WARMUP (s of warm-up per server, default 1), BENCH_OUTPUT (markdown path).
+BENCH_WARMUP (s of warm-up per server, default 1), BENCH_RETRIES (reruns of a run during which
+other processes used more than OTHER_CPU_WARN % of a CPU, default 2; the least disturbed attempt
+is kept), BENCH_OUTPUT (markdown path).
 
 Only the standard library is used. Every process started here is in its own process group and is
 killed, and every temporary directory removed, on exit, errors and Ctrl-C included.
@@ -509,7 +511,7 @@ def machine_info():
 def command_line(build_arg):
     env = " ".join(f"{k}={os.environ[k]}" for k in
                    ("BENCH_DURATION", "BENCH_ROUNDS", "BENCH_SERVERS", "BENCH_IDLE_CONNS",
-                    "BENCH_WARMUP") if os.environ.get(k, "").strip())
+                    "BENCH_WARMUP", "BENCH_RETRIES") if os.environ.get(k, "").strip())
     cmd = f"bash bench/load/run.sh {build_arg}"
     return f"{env} {cmd}".strip()
 
@@ -534,8 +536,9 @@ def render(meta, servers, skipped, results, idle):
       "wrk thread saturates its core before a good server saturates its own, so req/s without "
       "pipelining mostly measures wrk: compare servers on CPU µs/req. *Server CPU* is the share of "
       "its core the server used during the run and *wrk CPU* the same for wrk: the one near 100% was "
-      "the bottleneck. Runs during which other processes used more than "
-      f"{OTHER_CPU_WARN:.0f}% of a CPU are flagged below their table.\n")
+      "the bottleneck. A run during which other processes used more than "
+      f"{OTHER_CPU_WARN:.0f}% of a CPU is repeated (up to BENCH_RETRIES times, least disturbed "
+      "attempt kept) and flagged below its table if it stayed disturbed.\n")
     w("## Servers\n")
     w("| server | version | measured process | bytes on the wire for `GET /` |")
     w("|---|---|---|---|")
@@ -589,9 +592,10 @@ def render(meta, servers, skipped, results, idle):
                 elif r.get("other_cpu_pct", 0) > OTHER_CPU_WARN:
                     bad.append(f"{LABELS[s.name]} round {r['round']}: other processes used "
                                f"{r['other_cpu_pct']:.0f}% of a CPU during the run (noisy)")
-                if "error" not in r and r.get("p99_us") is None:
-                    bad.append(f"{LABELS[s.name]} round {r['round']}: wrk printed no valid p99 "
-                               f"(0.00us, a wrk 4.1 quirk under pipelining)")
+        if any("error" not in r and r.get("p99_us") is None
+               for s in servers for r in results.get((s.name, wl["key"]), [])):
+            bad.append("p99 n/a: wrk 4.1 prints 0.00us for it under pipelining. It also takes one "
+                       "latency sample per pipelined batch, so p50 here is a batch's latency.")
         for b in bad:
             w(f"- {b}")
         if bad:
@@ -681,6 +685,7 @@ def main(argv):
     rounds = env_int("BENCH_ROUNDS", 3)
     idle_conns = env_int("BENCH_IDLE_CONNS", 10000)
     warmup = env_int("BENCH_WARMUP", 1)
+    retries = env_int("BENCH_RETRIES", 2)
     wanted = [s.strip() for s in os.environ.get("BENCH_SERVERS", ",".join(SERVER_ORDER)).split(",")
               if s.strip()]
     for s in wanted:
@@ -751,6 +756,15 @@ def main(argv):
                         continue
                     try:
                         r = run_wrk(s, wl, duration)
+                        tries = [r]
+                        while r["other_cpu_pct"] > OTHER_CPU_WARN and len(tries) <= retries:
+                            log(f"[{done}/{total}] {s.name} {wl['key']}: other processes used "
+                                f"{r['other_cpu_pct']:.0f}% of a CPU, running it again")
+                            time.sleep(2)
+                            r = run_wrk(s, wl, duration)
+                            tries.append(r)
+                        r = min(tries, key=lambda t: t["other_cpu_pct"])
+                        r["attempts"] = len(tries)
                     except Exception as e:  # noqa: BLE001
                         r = {"error": str(e)}
                         log(f"[{done}/{total}] {s.name} {wl['key']}: {e}")
