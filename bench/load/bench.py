@@ -53,7 +53,8 @@ OTHER_CPU_WARN = 10.0  # % of one CPU used by unrelated processes during a run: 
 
 WORKLOADS = [
     {"key": "root_c50", "title": "`GET /`, 50 connections", "path": "/", "conns": 50, "depth": 1},
-    {"key": "root_c256", "title": "`GET /`, 256 connections", "path": "/", "conns": 256, "depth": 1},
+    {"key": "root_c256", "title": "`GET /`, 256 connections", "path": "/", "conns": 256,
+     "depth": 1},
     {"key": "json_c50", "title": "`GET /json`, 50 connections", "path": "/json", "conns": 50,
      "depth": 1},
     {"key": "pipe16_c50", "title": "`GET /` pipelined, depth 16, 50 connections", "path": "/",
@@ -299,7 +300,9 @@ http {{
     server {{
         listen {HOST}:{port} backlog=4096;
         location = / {{ default_type text/plain; return 200 "Hello, World!"; }}
-        location = /json {{ default_type application/json; return 200 '{{"message":"Hello, World!"}}'; }}
+        location = /json {{
+            default_type application/json; return 200 '{{"message":"Hello, World!"}}';
+        }}
     }}
 }}
 """
@@ -534,9 +537,9 @@ def render(meta, servers, skipped, results, idle):
     w("CPU µs/req is the server's utime+stime (all threads, from `/proc/PID/stat`) over the run "
       "divided by the requests wrk completed; for nginx it is the worker process. On two cores one "
       "wrk thread saturates its core before a good server saturates its own, so req/s without "
-      "pipelining mostly measures wrk: compare servers on CPU µs/req. *Server CPU* is the share of "
-      "its core the server used during the run and *wrk CPU* the same for wrk: the one near 100% was "
-      "the bottleneck. A run during which other processes used more than "
+      "pipelining mostly measures wrk: compare servers on CPU µs/req. *Server CPU* is the share "
+      "of its core the server used during the run and *wrk CPU* the same for wrk: the one near "
+      "100% was the bottleneck. A run during which other processes used more than "
       f"{OTHER_CPU_WARN:.0f}% of a CPU is repeated (up to BENCH_RETRIES times, least disturbed "
       "attempt kept) and flagged below its table if it stayed disturbed.\n")
     w("## Servers\n")
@@ -591,11 +594,13 @@ def render(meta, servers, skipped, results, idle):
                     bad.append(f"{LABELS[s.name]} round {r['round']}: {r['error']}")
                 elif r.get("other_cpu_pct", 0) > OTHER_CPU_WARN:
                     bad.append(f"{LABELS[s.name]} round {r['round']}: other processes used "
-                               f"{r['other_cpu_pct']:.0f}% of a CPU during the run (noisy)")
+                               f"{r['other_cpu_pct']:.0f}% of a CPU during the run (noisy; "
+                               f"least disturbed of {r.get('attempts', 1)} attempts)")
         if any("error" not in r and r.get("p99_us") is None
                for s in servers for r in results.get((s.name, wl["key"]), [])):
-            bad.append("p99 n/a: wrk 4.1 prints 0.00us for it under pipelining. It also takes one "
-                       "latency sample per pipelined batch, so p50 here is a batch's latency.")
+            bad.append("p99 n/a: wrk 4.1 sometimes prints 0.00us for it under pipelining (not a "
+                       "measurement). wrk takes one latency sample per pipelined batch, so the "
+                       "latencies here are a batch's.")
         for b in bad:
             w(f"- {b}")
         if bad:
@@ -607,9 +612,9 @@ def render(meta, servers, skipped, results, idle):
     if not idle:
         w("Not run (BENCH_IDLE_CONNS=0).\n")
     else:
-        w(f"Each connection sends one complete keep-alive `GET /`, reads the response, then stays "
-          f"idle; VmRSS of the measured process is read before opening and 1 s after the last "
-          f"one opened. Kernel socket memory is not in VmRSS.\n")
+        w("Each connection sends one complete keep-alive `GET /`, reads the response, then stays "
+          "idle; VmRSS of the measured process is read before opening and 1 s after the last "
+          "one opened. Kernel socket memory is not in VmRSS.\n")
         w("| server | connections | RSS before | RSS after | bytes/connection | fds held |")
         w("|---|---:|---:|---:|---:|---:|")
         for s in servers:
@@ -649,8 +654,8 @@ def render(meta, servers, skipped, results, idle):
         a = medians.get(("ahttp", "pipe16_c50"), {}).get("rps")
         n = medians.get(("nginx", "pipe16_c50"), {}).get("rps")
         r = medians.get(("raw", "pipe16_c50"), {}).get("rps")
-        w(f"- Pipelined (depth 16) req/s: ahttp {fmt_int(a) if a else 'n/a'}; "
-          f"vs nginx {fmt_ratio(a, n)}, vs raw epoll {fmt_ratio(a, r)} (> 1 means ahttp is faster).")
+        w(f"- Pipelined (depth 16) req/s: ahttp {fmt_int(a) if a else 'n/a'}; vs nginx "
+          f"{fmt_ratio(a, n)}, vs raw epoll {fmt_ratio(a, r)} (> 1 means ahttp is faster).")
         i = idle.get("ahttp", {}).get("bytes_per_conn") if idle else None
         ni = idle.get("nginx", {}).get("bytes_per_conn") if idle else None
         w(f"- Idle keep-alive connection: ahttp {f'{i:,.0f}' if i is not None else 'n/a'} bytes "
