@@ -13,7 +13,10 @@
 
 namespace web = ahttp::web;
 
-ahttp::awaitable<web::response> plaintext(web::request&) { co_return web::response::text("Hello, World!"); }
+ahttp::awaitable<web::response> plaintext(web::request&)
+{
+    co_return web::response::text("Hello, World!");
+}
 
 ahttp::awaitable<web::response> json(web::request&)
 {
@@ -37,7 +40,6 @@ int main(int argc, char** argv)
     options.host = "127.0.0.1";
     options.port = 0;
     options.access_log = false;
-    options.print_banner = false;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (std::strcmp(argv[i], "--port") == 0) {
             options.port = static_cast<std::uint16_t>(std::atoi(argv[i + 1]));

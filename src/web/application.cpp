@@ -192,11 +192,6 @@ awaitable<response> throw_not_found(request&)
     throw http_not_found{};
 }
 
-class dispatcher : detail::request_channel {
-public:
-    using request_channel::params_of;
-};
-
 } // namespace
 
 awaitable<response> next::operator()(request& req) const
@@ -220,7 +215,7 @@ awaitable<response> application::handle(request& req) const
     std::string_view allow;
     application const* current = this;
     std::string_view path = req.path();
-    web::path_params& params = dispatcher::params_of(req);
+    web::path_params& params = detail::request_channel::params_of(req);
 
     // Resolve first (aiohttp does too), so middlewares see which handler will run; an
     // unmatched request still passes through the middlewares, as a 404 or 405.
@@ -267,6 +262,9 @@ awaitable<response> application::handle(request& req) const
                 co_return co_await next{&plan, 0, 0}(req);
             }
             plan.target = &not_found;
+        }
+        if (plan.level_count == 0) {
+            co_return co_await (*plan.target)(req); // no middlewares: skip the chain's frame
         }
         co_return co_await next{&plan, 0, 0}(req);
     } catch (http_exception const& e) {

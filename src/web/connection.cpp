@@ -52,13 +52,6 @@ std::string peer_address(stream_protocol::socket& socket)
     return text;
 }
 
-void append_number(std::string& out, std::uint64_t value)
-{
-    char digits[24];
-    auto const end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-    out.append(digits, end);
-}
-
 /// Appends a header value with CR and LF replaced by spaces: a handler must never be able to
 /// inject a header or split the response (Go's net/http does the same).
 void append_safe(std::string& out, std::string_view text)
@@ -114,7 +107,7 @@ void connection::check_deadline(clock::time_point now) noexcept
 void connection::drain() noexcept
 {
     draining_ = true;
-    if (phase_ == phase::idle) {
+    if (idle_) {
         boost::system::error_code ignored;
         socket_.cancel(ignored);
     }
@@ -153,7 +146,7 @@ awaitable<bool> connection::fill_buffer()
         if (ec || draining_) {
             co_return false;
         }
-        phase_ = phase::head;
+        idle_ = false;
         set_deadline(owner_.options().timeouts.header_read);
     }
     ensure_buffer();
@@ -220,7 +213,7 @@ awaitable<void> connection::run()
                 break;
             }
             if (begin_ == end_) {
-                phase_ = phase::idle;
+                idle_ = true;
                 set_deadline(owner_.options().timeouts.keepalive);
             }
             if (!co_await fill_buffer()) {
@@ -273,7 +266,6 @@ bool connection::make_room_for_body()
 
 awaitable<bool> connection::serve_one()
 {
-    phase_ = phase::handler;
     clear_deadline();
     auto const started = clock::now();
 
@@ -333,7 +325,6 @@ awaitable<bool> connection::serve_one()
     }
 
     response result = co_await owner_.app().handle(request_);
-    phase_ = phase::writing;
 
     if (result.is_prepared() || stream_ != stream_mode::none) {
         co_await finish_stream();
@@ -432,12 +423,10 @@ awaitable<std::string_view> connection::read_body(std::size_t max_size)
             body_done_ = true;
             throw http_bad_request{"chunk line too long"};
         }
-        phase_ = phase::body;
         set_deadline(owner_.options().timeouts.body_read);
         auto [ec, n] = co_await socket_.async_read_some(
             asio::buffer(buffer_.get() + end_, capacity_ - end_), use_tuple);
         clear_deadline();
-        phase_ = phase::handler;
         if (ec == asio::error::operation_aborted && !expired_) {
             throw boost::system::system_error{ec}; // cancellation: shutdown, not a bad request
         }
@@ -475,7 +464,7 @@ void connection::append_head(response const& r, std::optional<std::uint64_t> con
 {
     unsigned const code = http::to_int(r.status());
     out_.append(head_.version_minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ");
-    append_number(out_, code);
+    append_decimal(out_, code);
     out_.push_back(' ');
     append_safe(out_, r.reason());
     out_.append("\r\n");
@@ -497,7 +486,7 @@ void connection::append_head(response const& r, std::optional<std::uint64_t> con
     if (!has_no_body(code)) {
         if (content_length) {
             out_.append("Content-Length: ");
-            append_number(out_, *content_length);
+            append_decimal(out_, *content_length);
             out_.append("\r\n");
         } else if (chunked) {
             out_.append("Transfer-Encoding: chunked\r\n");

@@ -51,7 +51,6 @@ public:
     awaitable<void> finish_stream() override;
 
 private:
-    enum class phase : unsigned char { idle, head, handler, body, writing, closing };
     enum class stream_mode : unsigned char { none, length, chunked, until_close, finished };
 
     awaitable<bool> serve_one();
@@ -98,8 +97,8 @@ private:
     stream_mode stream_ = stream_mode::none;
     std::uint64_t stream_left_ = 0;
 
-    std::string out_; // serialized responses not yet written (pipelining batches them)
-    phase phase_ = phase::idle;
+    std::string out_;  // serialized responses not yet written (pipelining batches them)
+    bool idle_ = true; // waiting for the first byte of a request: drain() may close it now
     clock::time_point deadline_ = clock::time_point::max();
     bool expired_ = false;
     bool draining_ = false;

@@ -49,7 +49,9 @@ protected:
     /// Resets `r` for a new request (keeping its buffers' capacity). Returns false if the
     /// target is not a valid origin-form or absolute-form path.
     static bool init_request(request& r, request_init const& init);
-    /// The route match fills these.
+
+public:
+    /// The route match fills these (used by application::handle).
     static web::path_params& params_of(request& r) noexcept { return r.params_; }
 };
 

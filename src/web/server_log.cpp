@@ -21,14 +21,14 @@ void write_stderr(std::string_view line) noexcept
     }
 }
 
-void append_number(std::string& out, unsigned long long value)
+} // namespace
+
+void append_decimal(std::string& out, std::uint64_t value)
 {
     char digits[24];
     auto const end = std::to_chars(digits, digits + sizeof digits, value).ptr;
     out.append(digits, end);
 }
-
-} // namespace
 
 void log_handler_exception(request const& req, std::string_view what) noexcept
 {
@@ -153,20 +153,20 @@ void access_logger::log(request const& req, http::status status,
                 break;
             }
             case kind::pid:
-                append_number(line, static_cast<unsigned long long>(::getpid()));
+                append_decimal(line, static_cast<std::uint64_t>(::getpid()));
                 break;
             case kind::first_line:
                 line.append(req.method_token()).append(" ").append(req.target());
                 line.append(req.version_minor() == 0 ? " HTTP/1.0" : " HTTP/1.1");
                 break;
             case kind::status:
-                append_number(line, http::to_int(status));
+                append_decimal(line, http::to_int(status));
                 break;
             case kind::bytes:
-                append_number(line, body_bytes);
+                append_decimal(line, body_bytes);
                 break;
             case kind::seconds:
-                append_number(line, static_cast<unsigned long long>(micros / 1000000));
+                append_decimal(line, static_cast<std::uint64_t>(micros / 1000000));
                 break;
             case kind::seconds_float: {
                 char text[32];
@@ -178,7 +178,7 @@ void access_logger::log(request const& req, http::status status,
                 break;
             }
             case kind::micros:
-                append_number(line, static_cast<unsigned long long>(micros));
+                append_decimal(line, static_cast<std::uint64_t>(micros));
                 break;
             case kind::request_header:
                 line.append(req.headers().value_or(p.text, "-"));

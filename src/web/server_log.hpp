@@ -7,11 +7,15 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace ahttp::web::detail {
+
+/// Appends `value` in decimal (no allocation beyond the string's growth).
+void append_decimal(std::string& out, std::uint64_t value);
 
 /// Writes "Error handling request <method> <target>: <what>" to stderr.
 void log_handler_exception(request const& req, std::string_view what) noexcept;
