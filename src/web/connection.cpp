@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // The HTTP/1.1 connection loop (RFC 9112): keep-alive, pipelining, bodies, limits, timeouts.
 #include "web/connection.hpp"
+#include "web/response_compression.hpp"
 #include "web/server_log.hpp"
 
 #include <ahttp/web/http_exceptions.hpp>
@@ -13,12 +14,16 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <array>
+#include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <netinet/in.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace ahttp::web::detail {
 namespace {
@@ -32,6 +37,9 @@ constexpr std::uint64_t max_discard = 256 * 1024;
 
 /// Bytes after the head kept free for body reads, so the head never has to move.
 constexpr std::size_t min_body_room = 8 * 1024;
+
+/// Files up to this size are copied into the response batch instead of sent with sendfile.
+constexpr std::uint64_t small_file_size = 32 * 1024;
 
 std::string peer_address(stream_protocol::socket& socket)
 {
@@ -325,6 +333,9 @@ awaitable<bool> connection::serve_one()
     }
 
     response result = co_await owner_.app().handle(request_);
+    if (result.compression_enabled() && !result.is_prepared() && result.file_body() == nullptr) {
+        compress_response(request_, result);
+    }
 
     if (result.is_prepared() || stream_ != stream_mode::none) {
         co_await finish_stream();
@@ -347,16 +358,26 @@ awaitable<bool> connection::serve_one()
     bool const keep_alive = head_.keep_alive && !must_close_ && !result.close_requested() &&
                             !draining_ && !owner_.draining() && stream_ != stream_mode::until_close;
     std::size_t body_bytes = 0;
+    bool sent = true;
     if (stream_ == stream_mode::none) {
-        append_response(result, keep_alive);
-        body_bytes = result.body().size();
+        std::optional<file_transfer> file;
+        if (result.file_body() != nullptr) {
+            file = prepare_file(request_, result); // may turn it into a 304, 404, 416…
+        }
+        if (file) {
+            sent = co_await send_file(result, *file, keep_alive);
+            body_bytes = head_.method == http::method::head ? 0 : file->length;
+        } else {
+            append_response(result, keep_alive);
+            body_bytes = result.body().size();
+        }
     }
     if (auto const* logger = owner_.logger()) {
         logger->log(request_, result.status(), &result.headers(), body_bytes,
                     clock::now() - started);
     }
     begin_ = body_begin_;
-    if (!keep_alive) {
+    if (!keep_alive || !sent) {
         co_return false;
     }
     // Large batches go out now; small ones wait for the pipeline to empty (one write).
@@ -508,6 +529,69 @@ void connection::append_response(response const& r, bool keep_alive)
     if (head_.method != http::method::head && !has_no_body(http::to_int(r.status()))) {
         out_.append(body);
     }
+}
+
+awaitable<bool> connection::send_file(response const& r, file_transfer const& file, bool keep_alive)
+{
+    append_head(r, file.length, false, keep_alive);
+    if (head_.method == http::method::head || file.length == 0) {
+        co_return true;
+    }
+    // Small files join the batch, so head and body (and pipelined neighbours) go out in one
+    // write; larger ones follow the head with sendfile(2), without copying through user space.
+    if (file.length <= small_file_size) {
+        std::size_t const start = out_.size();
+        std::size_t const length = static_cast<std::size_t>(file.length);
+        out_.resize(start + length);
+        std::size_t done = 0;
+        while (done < length) {
+            ssize_t const n = ::pread(file.fd, out_.data() + start + done, length - done,
+                                      static_cast<off_t>(file.offset + done));
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            if (n <= 0) {
+                // The file shrank (or failed) after its size was announced: what was read goes
+                // out and the connection closes, so the client sees a short body.
+                out_.resize(start + done);
+                co_return false;
+            }
+            done += static_cast<std::size_t>(n);
+        }
+        co_return true;
+    }
+    if (!co_await flush()) {
+        co_return false;
+    }
+    boost::system::error_code ec;
+    socket_.native_non_blocking(true, ec);
+    if (ec) {
+        co_return false;
+    }
+    std::uint64_t offset = file.offset;
+    std::uint64_t remaining = file.length;
+    bool ok = true;
+    while (ok && remaining > 0) {
+        set_deadline(owner_.options().timeouts.body_read); // a stalled reader times out
+        auto position = static_cast<off_t>(offset);
+        std::size_t const step =
+            static_cast<std::size_t>(std::min<std::uint64_t>(remaining, 1u << 30));
+        ssize_t const n = ::sendfile(socket_.native_handle(), file.fd, &position, step);
+        if (n > 0) {
+            offset += static_cast<std::uint64_t>(n);
+            remaining -= static_cast<std::uint64_t>(n);
+        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            auto [wait_ec] =
+                co_await socket_.async_wait(stream_protocol::socket::wait_write, use_tuple);
+            ok = !wait_ec;
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else {
+            ok = false; // n == 0: the file shrank; else the peer left
+        }
+    }
+    clear_deadline();
+    co_return ok;
 }
 
 void connection::append_error(http::status status, std::string_view reason)

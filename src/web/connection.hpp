@@ -2,6 +2,7 @@
 // One HTTP/1.1 server connection: reads requests, runs the application, writes responses.
 #pragma once
 
+#include "web/file_body.hpp"
 #include "web/request_channel.hpp"
 #include "web/worker.hpp"
 #include "wire/request_parser.hpp"
@@ -66,6 +67,7 @@ private:
     void append_head(response const& r, std::optional<std::uint64_t> content_length, bool chunked,
                      bool keep_alive);
     void append_error(http::status status, std::string_view reason);
+    awaitable<bool> send_file(response const& r, file_transfer const& file, bool keep_alive);
     void set_deadline(std::chrono::milliseconds timeout) noexcept
     {
         deadline_ = clock::now() + timeout;

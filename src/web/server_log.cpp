@@ -2,6 +2,8 @@
 // Access log and error log lines; the cached Date header.
 #include "web/server_log.hpp"
 
+#include <ahttp/http/date.hpp>
+
 #include <charconv>
 #include <ctime>
 #include <unistd.h>
@@ -48,10 +50,14 @@ std::string_view http_date() noexcept
     thread_local std::size_t length = 0;
     std::time_t const now = std::time(nullptr);
     if (now != cached_second) {
-        std::tm parts{};
-        ::gmtime_r(&now, &parts);
-        length = std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &parts);
-        cached_second = now;
+        // Not strftime: its day and month names follow the process locale.
+        try {
+            std::string const formatted =
+                http::format_date(http::date_time{std::chrono::seconds{now}});
+            length = formatted.copy(text, sizeof text);
+            cached_second = now;
+        } catch (...) { // out of memory: keep the previous second's date
+        }
     }
     return {text, length};
 }

@@ -9,11 +9,16 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace ahttp::web {
+
+namespace detail {
+struct file_body; // the file behind a file_response (src/web/file_body.hpp)
+} // namespace detail
 
 /// Attributes of a Set-Cookie field (RFC 6265 §4.1).
 struct cookie_options {
@@ -77,14 +82,22 @@ public:
     /// True when the handler already sent the response itself (stream_response).
     bool is_prepared() const noexcept { return prepared_; }
 
+    /// The file sent as the body (see file_response), or nullptr.
+    detail::file_body const* file_body() const noexcept { return file_.get(); }
+
 protected:
     void mark_prepared() noexcept { prepared_ = true; }
+    void set_file_body(std::shared_ptr<detail::file_body const> file) noexcept
+    {
+        file_ = std::move(file);
+    }
 
 private:
     http::status status_;
     std::string reason_;
     http::headers headers_;
     std::string body_;
+    std::shared_ptr<detail::file_body const> file_;
     bool compress_ = false;
     bool force_close_ = false;
     bool prepared_ = false;

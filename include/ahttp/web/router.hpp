@@ -6,8 +6,10 @@
 #include <ahttp/http/method.hpp>
 #include <ahttp/http/query.hpp>
 #include <ahttp/web/handler.hpp>
+#include <ahttp/web/static_files.hpp>
 
 #include <cstddef>
+#include <filesystem>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -100,6 +102,17 @@ public:
     router& add_options(std::string_view path, handler h, route_options options = {});
     /// Registers every row of a route table.
     router& add_routes(std::vector<route_def> routes);
+    /// Serves the files under `root` at `prefix` (GET and HEAD on "<prefix>/{filename:.*}"),
+    /// as web::file_response does: sendfile, ETag/Last-Modified, 304, Range.
+    ///
+    /// No request reaches outside `root`: ".." segments and symlinks leading out of it give
+    /// 404 (symlinks may leave only with `follow_symlinks`). A directory gets its
+    /// `index_file`, else a listing with `show_index`, else 403; a directory URL without its
+    /// trailing '/' is redirected (301) to it first, so relative links work.
+    /// @throws ahttp::error (invalid_argument) if `root` is not a directory or `prefix` does
+    ///   not start with '/'.
+    router& add_static(std::string_view prefix, std::filesystem::path const& root,
+                       static_options options = {});
 
     /// Builds the path of the route called `name`, substituting and percent-encoding `params`,
     /// then appending `query` if not empty.
