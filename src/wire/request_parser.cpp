@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // Strict HTTP/1.1 request-head parser and chunked-body decoder (RFC 9112), without I/O or copies.
+#include "wire/message_fields.hpp"
 #include "wire/request_parser.hpp"
+#include "wire/syntax.hpp"
 
 #include <algorithm>
 #include <array>
@@ -11,134 +13,7 @@ namespace ahttp::wire {
 namespace {
 
 using http::status;
-
-// Character classes, one bit each, looked up once per byte in the scanning loops.
-constexpr unsigned char cc_tchar = 1;   // RFC 9110 §5.6.2 token characters
-constexpr unsigned char cc_value = 2;   // field-vchar / SP / HTAB / obs-text (RFC 9110 §5.5)
-constexpr unsigned char cc_target = 4;  // request-target bytes: visible ASCII and obs-text
-constexpr unsigned char cc_regname = 8; // RFC 3986 §3.2.2 reg-name bytes, '%' included
-constexpr unsigned char cc_hex = 16;    // HEXDIG
-
-constexpr std::array<unsigned char, 256> make_char_table() noexcept
-{
-    std::array<unsigned char, 256> t{};
-    auto const is_alnum = [](int c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    };
-    for (int c = 0; c < 256; ++c) {
-        unsigned char bits = 0;
-        if (is_alnum(c) || std::string_view{"!#$%&'*+-.^_`|~"}.find(static_cast<char>(c)) !=
-                               std::string_view::npos) {
-            bits |= cc_tchar;
-        }
-        if (c == '\t' || (c >= 0x20 && c != 0x7f)) {
-            bits |= cc_value;
-        }
-        if (c > 0x20 && c != 0x7f) {
-            bits |= cc_target;
-        }
-        if (is_alnum(c) || std::string_view{"-._~%!$&'()*+,;="}.find(static_cast<char>(c)) !=
-                               std::string_view::npos) {
-            bits |= cc_regname;
-        }
-        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
-            bits |= cc_hex;
-        }
-        t[static_cast<std::size_t>(c)] = bits;
-    }
-    return t;
-}
-
-constexpr std::array<unsigned char, 256> char_table = make_char_table();
-
-inline bool has_class(char c, unsigned char cls) noexcept
-{
-    return (char_table[static_cast<unsigned char>(c)] & cls) != 0;
-}
-inline bool is_tchar(char c) noexcept
-{
-    return has_class(c, cc_tchar);
-}
-inline bool is_digit(char c) noexcept
-{
-    return c >= '0' && c <= '9';
-}
-inline bool is_ows(char c) noexcept
-{
-    return c == ' ' || c == '\t';
-}
-
-inline int hex_value(char c) noexcept
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    return (c | 0x20) - 'a' + 10;
-}
-
-// Compares a token with a lower-case literal, ignoring ASCII case. Only called on names that
-// are already known to be tokens, where `c | 0x20` folds exactly the letters.
-inline bool token_equals(std::string_view token, std::string_view lower) noexcept
-{
-    if (token.size() != lower.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < token.size(); ++i) {
-        if ((token[i] | 0x20) != lower[i]) {
-            return false;
-        }
-    }
-    return true;
-}
-
-// Case-insensitive comparison for list elements that are not yet known to be tokens.
-inline bool ascii_iequals(std::string_view a, std::string_view lower) noexcept
-{
-    if (a.size() != lower.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char c = a[i];
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c | 0x20);
-        }
-        if (c != lower[i]) {
-            return false;
-        }
-    }
-    return true;
-}
-
-std::string_view trim_ows(std::string_view s) noexcept
-{
-    while (!s.empty() && is_ows(s.front())) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && is_ows(s.back())) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
-// Calls f(element) for each element of a comma-separated list (RFC 9110 §5.6.1), OWS trimmed.
-// Empty elements are passed on too; callers decide whether to skip them.
-template <class F>
-void for_each_element(std::string_view list, F&& f)
-{
-    for (;;) {
-        auto const comma = list.find(',');
-        f(trim_ows(list.substr(0, comma)));
-        if (comma == std::string_view::npos) {
-            return;
-        }
-        list.remove_prefix(comma + 1);
-    }
-}
-
-bool is_token(std::string_view s) noexcept
-{
-    return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar);
-}
+using namespace syntax;
 
 // uri-host [ ":" port ] (RFC 9110 §7.2, RFC 3986 §3.2.2-3). Userinfo is refused (RFC 9110
 // §4.2.4). With `require_port` this is the authority-form of CONNECT (RFC 9112 §3.2.3):
@@ -217,93 +92,6 @@ bool is_valid_target(std::string_view target, http::method m) noexcept
     return is_absolute_form(target);
 }
 
-// What the framing-related fields said, gathered while scanning and judged once the whole
-// head is there (a conflict may only show in a later field).
-struct framing_facts {
-    std::size_t content_length_count = 0;
-    bool content_length_invalid = false;
-    std::uint64_t content_length = 0;
-
-    bool has_transfer_encoding = false;
-    bool transfer_encoding_invalid = false;
-    bool other_coding = false;
-    bool chunked_last = false;
-    std::size_t chunked_count = 0;
-    std::size_t coding_count = 0;
-
-    std::size_t host_count = 0;
-    bool host_invalid = false;
-
-    bool connection_close = false;
-    bool connection_keep_alive = false;
-    bool connection_upgrade = false;
-    bool has_upgrade = false;
-    bool expect_continue = false;
-};
-
-// Content-Length = 1*DIGIT (RFC 9110 §8.6): no sign, no inner space, no list. Values that do not
-// fit a signed 64-bit size are refused so that no later cast can wrap.
-void note_content_length(framing_facts& facts, std::string_view value) noexcept
-{
-    ++facts.content_length_count;
-    if (value.empty()) {
-        facts.content_length_invalid = true;
-        return;
-    }
-    constexpr std::uint64_t max =
-        static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-    std::uint64_t n = 0;
-    for (char const c : value) {
-        if (!is_digit(c)) {
-            facts.content_length_invalid = true;
-            return;
-        }
-        auto const d = static_cast<std::uint64_t>(c - '0');
-        if (n > (max - d) / 10) {
-            facts.content_length_invalid = true;
-            return;
-        }
-        n = n * 10 + d;
-    }
-    facts.content_length = n;
-}
-
-// Transfer-Encoding = #transfer-coding (RFC 9112 §6.1). Several field lines form one list.
-void note_transfer_encoding(framing_facts& facts, std::string_view value) noexcept
-{
-    facts.has_transfer_encoding = true;
-    for_each_element(value, [&](std::string_view coding) {
-        if (coding.empty()) {
-            return; // RFC 9110 §5.6.1: empty list elements are ignored
-        }
-        ++facts.coding_count;
-        if (!is_token(coding)) {
-            facts.transfer_encoding_invalid = true; // parameters included: chunked takes none
-            return;
-        }
-        facts.chunked_last = token_equals(coding, "chunked");
-        if (facts.chunked_last) {
-            ++facts.chunked_count;
-        } else {
-            facts.other_coding = true;
-        }
-    });
-}
-
-void note_connection(framing_facts& facts, std::string_view value) noexcept
-{
-    // RFC 9110 §7.6.1: a list of connection options, case-insensitive; unknown ones are ignored.
-    for_each_element(value, [&](std::string_view option) {
-        if (ascii_iequals(option, "close")) {
-            facts.connection_close = true;
-        } else if (ascii_iequals(option, "keep-alive")) {
-            facts.connection_keep_alive = true;
-        } else if (ascii_iequals(option, "upgrade")) {
-            facts.connection_upgrade = true;
-        }
-    });
-}
-
 // Dispatches on the few fields that shape the connection; length first keeps the common
 // miss (User-Agent, Accept, …) to one switch.
 void note_field(framing_facts& facts, std::string_view name, std::string_view value) noexcept
@@ -358,18 +146,6 @@ void reset_head(request_head& head) noexcept
     head.expect_continue = false;
     head.upgrade = false;
     head.head_size = 0;
-}
-
-// Names the problem with a byte that ended a scan where it should not have.
-constexpr std::string_view reason_for(char c, std::string_view otherwise) noexcept
-{
-    if (c == '\n') {
-        return "bare LF";
-    }
-    if (c == '\0') {
-        return "NUL byte";
-    }
-    return otherwise;
 }
 
 } // namespace
@@ -490,83 +266,13 @@ parse_status request_parser::parse(std::string_view input, request_head& head,
 
     // field-line = field-name ":" OWS field-value OWS (RFC 9112 §5).
     framing_facts facts;
-    for (;;) {
-        if (p == end) {
-            return parse_status::need_more;
-        }
-        if (*p == '\r') {
-            if (p + 1 == end) {
-                return parse_status::need_more;
-            }
-            if (p[1] != '\n') {
-                return fail(status::bad_request, "bare CR");
-            }
-            p += 2;
-            break;
-        }
-        if (is_ows(*p)) {
-            // RFC 9112 §5.2 lets a server refuse obs-fold, and §2.2 whitespace before the first
-            // field; both have been used to hide fields from one parser but not another.
-            return fail(status::bad_request, head.fields.empty()
-                                                 ? "whitespace before first header field"
-                                                 : "obsolete line folding");
-        }
-        if (head.fields.size() == limits_.max_fields) {
-            return fail(status::request_header_fields_too_large, "too many header fields");
-        }
-
-        bool const field_capped = static_cast<std::size_t>(end - p) > limits_.max_field_size;
-        char const* const field_end = field_capped ? p + limits_.max_field_size + 1 : end;
-        auto const field_incomplete = [&]() {
-            return field_capped
-                       ? fail(status::request_header_fields_too_large, "header field too long")
-                       : parse_status::need_more;
-        };
-
-        q = p;
-        while (q != field_end && is_tchar(*q)) {
-            ++q;
-        }
-        if (q == field_end) {
-            return field_incomplete();
-        }
-        if (*q != ':') {
-            // RFC 9112 §5.1: whitespace between name and colon MUST be rejected with 400.
-            std::string_view reason = "invalid header name";
-            if (is_ows(*q)) {
-                reason = "whitespace before colon";
-            } else if (*q == '\r') {
-                reason = "missing colon in header field";
-            }
-            return fail(status::bad_request, reason_for(*q, reason));
-        }
-        if (q == p) {
-            return fail(status::bad_request, "empty header name");
-        }
-        std::string_view const name{p, static_cast<std::size_t>(q - p)};
-
-        char const* const value_begin = q + 1;
-        q = value_begin;
-        while (q != field_end && has_class(*q, cc_value)) {
-            ++q;
-        }
-        if (q == field_end) {
-            return field_incomplete();
-        }
-        if (*q != '\r') {
-            return fail(status::bad_request, reason_for(*q, "invalid header value"));
-        }
-        if (q + 1 == end) {
-            return parse_status::need_more;
-        }
-        if (q[1] != '\n') {
-            return fail(status::bad_request, "bare CR");
-        }
-        std::string_view const value =
-            trim_ows({value_begin, static_cast<std::size_t>(q - value_begin)});
-        head.fields.add(name, value);
-        note_field(facts, name, value);
-        p = q + 2;
+    parse_status const fields_status =
+        parse_field_lines(p, end, limits_, head.fields, error,
+                          [&facts](std::string_view name, std::string_view value) {
+                              note_field(facts, name, value);
+                          });
+    if (fields_status != parse_status::complete) {
+        return fields_status;
     }
 
     // The head is complete: judge what the fields say together (RFC 9112 §6.3).

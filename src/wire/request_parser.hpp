@@ -4,6 +4,8 @@
 // proxy in front of us and no parser behind us can see a different request (smuggling).
 #pragma once
 
+#include "wire/parse_result.hpp"
+
 #include <ahttp/http/headers.hpp>
 #include <ahttp/http/method.hpp>
 #include <ahttp/http/status.hpp>
@@ -13,16 +15,6 @@
 #include <string_view>
 
 namespace ahttp::wire {
-
-/// Limits applied while parsing a request head (aiohttp's defaults).
-struct parser_limits {
-    std::size_t max_line_size = 8190;  ///< request line → 414 when exceeded
-    std::size_t max_field_size = 8190; ///< one "name: value" line → 431 when exceeded
-    std::size_t max_fields = 128;      ///< number of header fields → 431 when exceeded
-};
-
-/// How the body of a request is delimited (RFC 9112 §6.3).
-enum class body_framing : unsigned char { none, content_length, chunked };
 
 /// A parsed request head. Every view points into the buffer handed to parse().
 struct request_head {
@@ -38,14 +30,6 @@ struct request_head {
     bool upgrade = false;             ///< "Connection: upgrade" + Upgrade field present
     std::size_t head_size = 0;        ///< bytes of the head, including the final CRLF CRLF
 };
-
-/// Why a request was refused: the status to answer with before closing, and a short reason.
-struct parse_error {
-    http::status status = http::status::bad_request; ///< 400, 414, 431, 501 or 505
-    std::string_view reason;                         ///< static text, e.g. "invalid header name"
-};
-
-enum class parse_status : unsigned char { complete, need_more, error };
 
 /// Parses request heads from the front of a buffer. Stateless between calls: call parse()
 /// again with the (grown) buffer after need_more; it rescans, which is cheap because heads
