@@ -16,4 +16,5 @@ configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/ahttpConfig.cmake.in
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/ahttpConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/ahttpConfig.cmake ${PROJECT_BINARY_DIR}/ahttpConfigVersion.cmake
+  ${PROJECT_SOURCE_DIR}/cmake/ahttp_brotli.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/ahttp)

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <cstdlib>
 #include <string>
 
 namespace web = ahttp::web;
@@ -21,12 +22,14 @@ ahttp::awaitable<web::response> greet(web::request& request)
     co_return web::response::text(greeting + ", " + std::string{request.path_param("name")} + "!");
 }
 
-int main()
+int main(int argc, char** argv)
 {
     web::application app;
     app.router().add_routes({
         web::get("/users/{id:\\d+}", user, {.name = "user"}),
         web::get("/{name}", greet),
     });
-    web::run_app(app, {.host = "127.0.0.1", .port = 8080, .workers = 0}); // one worker per core
+    // `server_name_route 0` picks a free port (printed in the banner).
+    std::uint16_t const port = argc > 1 ? static_cast<std::uint16_t>(std::atoi(argv[1])) : 8080;
+    web::run_app(app, {.host = "127.0.0.1", .port = port, .workers = 0}); // one worker per core
 }

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <ahttp/awaitable.hpp>
+#include <ahttp/http/date.hpp>
 #include <ahttp/http/field.hpp>
 #include <ahttp/http/headers.hpp>
 #include <ahttp/http/method.hpp>
+#include <ahttp/http/mime_types.hpp>
 #include <ahttp/http/query.hpp>
 #include <ahttp/http/status.hpp>
 #include <ahttp/web/application.hpp>
@@ -15,4 +17,5 @@
 #include <ahttp/web/response.hpp>
 #include <ahttp/web/router.hpp>
 #include <ahttp/web/run_app.hpp>
+#include <ahttp/web/static_files.hpp>
 #include <ahttp/web/stream_response.hpp>

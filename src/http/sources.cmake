@@ -3,5 +3,6 @@ list(APPEND AHTTP_SOURCES
   http/headers.cpp
   http/method.cpp
   http/mime_types.cpp
+  http/multipart.cpp
   http/query.cpp
 )

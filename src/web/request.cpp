@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: BSL-1.0
 // web::request: lazily parsed query and cookies, body reading.
 #include "web/request_channel.hpp"
+#include "web/upload_file.hpp"
 
 #include <ahttp/web/application.hpp>
 #include <ahttp/web/http_exceptions.hpp>
 #include <ahttp/web/request.hpp>
 
 #include <boost/json/parse.hpp>
+
+#include <algorithm>
 
 namespace ahttp::web {
 
@@ -97,10 +100,81 @@ awaitable<boost::json::value> request::json()
     co_return value;
 }
 
-awaitable<http::query_params> request::post()
+namespace {
+
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) noexcept
 {
-    std::string const body = co_await read();
-    co_return http::query_params::parse(body);
+    return text.size() >= prefix.size() && http::iequals(text.substr(0, prefix.size()), prefix);
+}
+
+/// Reads a multipart/form-data body into `form`: text parts in memory, file parts (those
+/// with a filename) streamed to temporary files. The whole body is bounded by `limit`.
+awaitable<form_data> read_multipart_form(request& req, std::size_t limit)
+{
+    // client_max_size 0 refuses every body, as read() does; max_size 0 would mean no limit.
+    multipart_reader reader{req, {.max_size = std::max<std::size_t>(limit, 1)}};
+    form_data form;
+    while (std::optional<body_part> part = co_await reader.next()) {
+        // RFC 7578 §4.2: every part has Content-Disposition: form-data with a name.
+        if (part->name().empty()) {
+            throw http_bad_request{"multipart/form-data part without a name"};
+        }
+        if (starts_with_ignoring_case(part->content_type(), "multipart/")) {
+            throw http_bad_request{"nested multipart parts are not supported by post(); "
+                                   "read them with request::multipart()"};
+        }
+        if (part->filename().empty()) {
+            std::string const value = co_await part->read();
+            form.add(part->name(), value);
+            continue;
+        }
+        detail::upload_file file;
+        for (;;) {
+            std::string_view const piece = co_await part->read_chunk(64 * 1024);
+            if (piece.empty()) {
+                break;
+            }
+            file.write(piece);
+        }
+        // RFC 7578 §4.4: a file part without Content-Type is application/octet-stream.
+        std::string_view const type = part->content_type();
+        form.add(file.release(std::string{part->name()}, std::string{part->filename()},
+                              std::string{type.empty() ? "application/octet-stream" : type},
+                              part->headers()));
+    }
+    co_return form;
+}
+
+} // namespace
+
+awaitable<form_data> request::post()
+{
+    if (post_) {
+        co_return *post_;
+    }
+    form_data form;
+    // aiohttp's POST_METHODS: only these carry a form; others get an empty one.
+    bool const may_have_form = method_ == http::method::post || method_ == http::method::put ||
+                               method_ == http::method::patch || method_ == http::method::delete_ ||
+                               method_ == http::method::trace;
+    std::string_view const type = content_type();
+    if (!may_have_form) {
+        // empty
+    } else if (http::iequals(type, "multipart/form-data")) {
+        form = co_await read_multipart_form(*this, app_->options().client_max_size);
+    } else if (type.empty() || http::iequals(type, "application/x-www-form-urlencoded")) {
+        std::string body = co_await read();
+        // Some clients end the body with a newline; aiohttp strips trailing whitespace too.
+        while (!body.empty() && (body.back() == '\r' || body.back() == '\n' || body.back() == ' ' ||
+                                 body.back() == '\t')) {
+            body.pop_back();
+        }
+        for (auto const& [name, value] : http::query_params::parse(body)) {
+            form.add(name, value);
+        }
+    }
+    post_.emplace(form);
+    co_return form;
 }
 
 } // namespace ahttp::web
@@ -120,6 +194,7 @@ bool request_channel::init_request(request& r, request_init const& init)
     r.has_body_ = init.has_body;
     r.params_.clear();
     r.query_.reset();
+    r.post_.reset(); // the previous request's uploads go now, unless its handler kept a copy
 
     std::string_view target = init.target;
     // RFC 9112 §3.2.2: absolute-form; the path starts after the authority.

@@ -3,7 +3,9 @@ list(APPEND AHTTP_SOURCES
   web/application.cpp
   web/connection.cpp
   web/file_response.cpp
+  web/form_data.cpp
   web/http_exceptions.cpp
+  web/multipart_reader.cpp
   web/request.cpp
   web/response.cpp
   web/response_compression.cpp

@@ -6,6 +6,8 @@
 #include <ahttp/http/headers.hpp>
 #include <ahttp/http/method.hpp>
 #include <ahttp/http/query.hpp>
+#include <ahttp/web/form_data.hpp>
+#include <ahttp/web/multipart_reader.hpp>
 #include <ahttp/web/router.hpp>
 
 #include <boost/json/value.hpp>
@@ -79,8 +81,29 @@ public:
     /// Reads and parses the body as JSON.
     /// @throws web::http_bad_request if it is not valid JSON.
     awaitable<boost::json::value> json();
-    /// Reads and parses an application/x-www-form-urlencoded body.
-    awaitable<http::query_params> post();
+    /// Reads the body as a submitted form (aiohttp's `await request.post()`).
+    ///
+    /// An application/x-www-form-urlencoded body gives text fields. A multipart/form-data
+    /// body gives a text field per part, and a web::file_field per part with a non-empty
+    /// filename, its content streamed to a temporary file and never held whole in memory.
+    /// Other methods than POST, PUT, PATCH, DELETE and TRACE, and other content types (any
+    /// but those two, or none), give an empty form and leave the body unread. The result is
+    /// kept: later calls return a copy of it without reading again (a middleware and its
+    /// handler can both call post()); the request keeps its temporary files until the
+    /// connection reads its next request or closes, and a copy you keep keeps them longer.
+    /// @throws web::http_request_entity_too_large when the body exceeds client_max_size (all
+    ///   parts together, as the body arrives); web::http_bad_request for a malformed body
+    ///   (e.g. "multipart body: body ended before the closing boundary"), a part without a
+    ///   name, or a nested multipart part; ahttp::error if a temporary file cannot be written.
+    awaitable<form_data> post();
+    /// Returns a reader of the multipart body, part by part as it arrives (aiohttp's
+    /// `request.multipart()`). Reads nothing yet; not limited by client_max_size unless
+    /// `options.max_size` says so.
+    /// @throws web::http_bad_request unless Content-Type is multipart/* with a valid boundary.
+    multipart_reader multipart(multipart_options options = {})
+    {
+        return multipart_reader{*this, options};
+    }
     /// Reads the next piece of the body (at most `max_size` bytes); empty at the end.
     /// Streaming reads are not limited by client_max_size. The view is valid until the next call.
     awaitable<std::string_view> read_chunk(std::size_t max_size = 65536);
@@ -111,6 +134,7 @@ private:
     web::path_params params_;
     std::string decoded_path_; // holds path_ when the raw path had escapes
     mutable std::optional<http::query_params> query_;
+    std::optional<form_data> post_; // post()'s result, kept for later calls
     std::string_view remote_;
     std::optional<std::uint64_t> content_length_;
     int version_minor_ = 1;

@@ -30,6 +30,10 @@ struct cookie_options {
     std::string same_site{}; ///< "Strict", "Lax", "None" or empty
 };
 
+/// A content coding the server can apply to a response body (aiohttp's ContentCoding).
+/// `deflate` is the zlib format, which is what HTTP's "deflate" means (RFC 9110 §8.4.1.2).
+enum class content_coding : unsigned char { identity, deflate, gzip, br };
+
 /// A complete response. Content-Length, Date and Connection are written by the server;
 /// anything set in headers() is sent as given.
 class response {
@@ -70,10 +74,36 @@ public:
     void del_cookie(std::string_view name, std::string_view path = "/",
                     std::string_view domain = {});
 
-    /// Asks the server to compress the body (gzip or deflate, as the request accepts).
-    /// Done only when the request's Accept-Encoding allows it and the body is not tiny.
-    void enable_compression(bool on = true) noexcept { compress_ = on; }
+    /// Asks the server to compress the body with the best coding the request accepts
+    /// (br, gzip or deflate; see the server guide, "Compression").
+    ///
+    /// The coding is chosen from Accept-Encoding by q-value, ties going to br, then gzip, then
+    /// deflate; without an Accept-Encoding field nothing is compressed. The server then sets
+    /// Content-Encoding, adds "Vary: Accept-Encoding" and weakens a strong ETag. It leaves
+    /// alone a response that already has a Content-Encoding, a 1xx/204/304/206 response and
+    /// an empty body, and sends a body uncompressed when compressing does not shrink it or it
+    /// is under 64 bytes (unless the request refuses identity). A HEAD response gets the
+    /// headers and Content-Length its GET would. For a stream_response, call this before
+    /// prepare(); each write() is then compressed and flushed at once, and the body is
+    /// chunked even if set_content_length() was called. `enable_compression(false)` undoes it.
+    void enable_compression(bool on = true) noexcept
+    {
+        compress_ = on;
+        forced_coding_ = content_coding::identity;
+    }
+    /// Compresses the body with `coding` whatever the request's Accept-Encoding says
+    /// (aiohttp's `enable_compression(force=...)`): for clients known to decode it. The size
+    /// rules are skipped and no Vary is added; Content-Encoding, status and empty-body rules
+    /// above still apply. Forcing `identity` turns compression off.
+    void enable_compression(content_coding coding) noexcept
+    {
+        compress_ = coding != content_coding::identity;
+        forced_coding_ = coding;
+    }
     bool compression_enabled() const noexcept { return compress_; }
+    /// The coding forced by enable_compression(content_coding), or identity when the coding
+    /// is negotiated (or compression is off).
+    content_coding forced_coding() const noexcept { return forced_coding_; }
 
     /// Forces Connection: close after this response.
     void force_close() noexcept { force_close_ = true; }
@@ -99,6 +129,7 @@ private:
     std::string body_;
     std::shared_ptr<detail::file_body const> file_;
     bool compress_ = false;
+    content_coding forced_coding_ = content_coding::identity;
     bool force_close_ = false;
     bool prepared_ = false;
 };

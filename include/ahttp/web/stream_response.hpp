@@ -6,6 +6,7 @@
 #include <ahttp/web/response.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -13,12 +14,23 @@ namespace ahttp::web {
 
 class request;
 
+namespace detail {
+struct stream_encoder; // the compressor of a compressed stream (src/web/stream_response.cpp)
+} // namespace detail
+
 /// A response whose body is written while the handler runs: set status and headers, call
 /// prepare(), write() pieces, write_eof(), then `co_return` it.
 ///
 /// Without set_content_length() the body is sent chunked (HTTP/1.1) or delimited by closing
 /// the connection (HTTP/1.0). A body shorter than a declared Content-Length closes the
 /// connection. For HEAD requests writes are dropped.
+///
+/// With enable_compression() called before prepare(), the coding is negotiated in prepare()
+/// (Content-Encoding and Vary are set then), any declared Content-Length is dropped in favour
+/// of chunking, and every write() is compressed and flushed at once, so that a client sees
+/// each piece as it is written (server-sent events stay live). Call write_eof() yourself
+/// then: it writes the coding's end (the gzip trailer, Brotli's last block); a handler that
+/// returns without it leaves the body without that end, which strict clients reject.
 /// @par Example
 ///   web::stream_response stream;
 ///   stream.headers().set("Content-Type", "text/plain");
@@ -34,18 +46,20 @@ public:
     /// Declares the body length in advance (no chunking).
     void set_content_length(std::uint64_t length) noexcept { content_length_ = length; }
 
-    /// Sends the status line and headers.
+    /// Sends the status line and headers (and decides the coding, see above).
     /// @throws ahttp::error (invalid_state) if called twice.
     awaitable<void> prepare(request& req);
     /// Sends `data` as the next piece of the body.
     /// @throws boost::system::system_error if the client has gone.
     awaitable<void> write(std::string_view data);
-    /// Ends the body. Called for you if the handler returns without it.
+    /// Ends the body. Called for you if the handler returns without it (but see above for
+    /// compressed streams). Later calls, and writes after it, do nothing.
     awaitable<void> write_eof();
 
 private:
     request* request_ = nullptr;
     std::optional<std::uint64_t> content_length_;
+    std::shared_ptr<detail::stream_encoder> encoder_; // set by prepare() when compressing
 };
 
 } // namespace ahttp::web
