@@ -298,6 +298,7 @@ awaitable<bool> connection::serve_one()
     continue_sent_ = false;
     must_close_ = false;
     stream_ = stream_mode::none;
+    stream_encoder_.reset();
     switch (head_.framing) {
     case wire::body_framing::none:
         body_done_ = true;
@@ -608,7 +609,8 @@ void connection::append_error(http::status status, std::string_view reason)
 }
 
 awaitable<void> connection::start_stream(response const& r,
-                                         std::optional<std::uint64_t> content_length)
+                                         std::optional<std::uint64_t> content_length,
+                                         compression::coding coding)
 {
     if (stream_ != stream_mode::none) {
         throw error(errc::invalid_state, "response already prepared");
@@ -626,6 +628,8 @@ awaitable<void> connection::start_stream(response const& r,
     append_head(r, content_length, chunked, keep_alive);
     if (head_.method == http::method::head || has_no_body(http::to_int(r.status()))) {
         stream_ = stream_mode::finished; // nothing may follow the head
+    } else if (coding != compression::coding::identity) {
+        stream_encoder_.emplace(coding);
     }
     if (!co_await flush()) {
         throw boost::system::system_error{asio::error::connection_reset};
@@ -635,6 +639,22 @@ awaitable<void> connection::start_stream(response const& r,
 awaitable<void> connection::write_stream(std::string_view data)
 {
     if (data.empty() || stream_ == stream_mode::finished) {
+        co_return;
+    }
+    if (stream_encoder_) {
+        coded_.clear();
+        stream_encoder_->write(data, coded_);
+        // Sync flush: the client can decode everything written so far (server-sent events
+        // stay live), at a few bytes per piece.
+        stream_encoder_->flush(coded_);
+        data = coded_;
+    }
+    co_await write_stream_bytes(data);
+}
+
+awaitable<void> connection::write_stream_bytes(std::string_view data)
+{
+    if (data.empty()) {
         co_return;
     }
     if (stream_ == stream_mode::none) {
@@ -670,6 +690,17 @@ awaitable<void> connection::write_stream(std::string_view data)
 
 awaitable<void> connection::finish_stream()
 {
+    if (stream_encoder_) {
+        // The coding's end (gzip trailer, Brotli's last block) goes before the last chunk;
+        // done here, not by the handler, so a handler that just returns still sends it.
+        coded_.clear();
+        stream_encoder_->finish(coded_);
+        stream_encoder_.reset();
+        if (stream_ != stream_mode::finished) {
+            co_await write_stream_bytes(coded_);
+        }
+        std::string{}.swap(coded_); // idle connections keep no coding buffer
+    }
     switch (stream_) {
     case stream_mode::chunked:
         out_.append("0\r\n\r\n");

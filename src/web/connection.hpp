@@ -2,6 +2,7 @@
 // One HTTP/1.1 server connection: reads requests, runs the application, writes responses.
 #pragma once
 
+#include "compression/encoder.hpp"
 #include "web/file_body.hpp"
 #include "web/request_channel.hpp"
 #include "web/worker.hpp"
@@ -15,6 +16,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace ahttp::web::detail {
@@ -46,10 +48,11 @@ public:
 
     // request_channel
     awaitable<std::string_view> read_body(std::size_t max_size) override;
-    awaitable<void> start_stream(response const& head,
-                                 std::optional<std::uint64_t> content_length) override;
+    awaitable<void> start_stream(response const& head, std::optional<std::uint64_t> content_length,
+                                 compression::coding coding) override;
     awaitable<void> write_stream(std::string_view data) override;
     awaitable<void> finish_stream() override;
+    awaitable<void> write_stream_bytes(std::string_view data); // after any coding
 
 private:
     enum class stream_mode : unsigned char { none, length, chunked, until_close, finished };
@@ -98,6 +101,8 @@ private:
 
     stream_mode stream_ = stream_mode::none;
     std::uint64_t stream_left_ = 0;
+    std::optional<compression::encoder> stream_encoder_; // a compressed stream's coder
+    std::string coded_;                                  // its output for the piece in flight
 
     std::string out_;  // serialized responses not yet written (pipelining batches them)
     bool idle_ = true; // waiting for the first byte of a request: drain() may close it now

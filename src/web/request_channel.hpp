@@ -2,6 +2,8 @@
 // The connection as a request sees it: body reads and streamed response writes.
 #pragma once
 
+#include "compression/coding.hpp"
+
 #include <ahttp/awaitable.hpp>
 #include <ahttp/web/request.hpp>
 
@@ -22,12 +24,16 @@ public:
     virtual awaitable<std::string_view> read_body(std::size_t max_size) = 0;
 
     /// Sends the head of a streamed response. With `content_length` the body is sent as is,
-    /// else chunked (HTTP/1.1) or delimited by closing the connection (HTTP/1.0).
+    /// else chunked (HTTP/1.1) or delimited by closing the connection (HTTP/1.0). With a
+    /// `coding` other than identity, every piece is compressed and flushed on its way out
+    /// (the head already says Content-Encoding; `content_length` must then be empty).
     virtual awaitable<void> start_stream(response const& head,
-                                         std::optional<std::uint64_t> content_length) = 0;
+                                         std::optional<std::uint64_t> content_length,
+                                         compression::coding coding) = 0;
     /// Sends a piece of a streamed body.
     virtual awaitable<void> write_stream(std::string_view data) = 0;
-    /// Ends a streamed body (the last chunk). Idempotent.
+    /// Ends a streamed body (the coding's end, then the last chunk). Idempotent. The
+    /// connection calls it when the handler returns, so a compressed stream is always whole.
     virtual awaitable<void> finish_stream() = 0;
 
 protected:

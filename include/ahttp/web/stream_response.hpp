@@ -6,17 +6,12 @@
 #include <ahttp/web/response.hpp>
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string_view>
 
 namespace ahttp::web {
 
 class request;
-
-namespace detail {
-struct stream_encoder; // the compressor of a compressed stream (src/web/stream_response.cpp)
-} // namespace detail
 
 /// A response whose body is written while the handler runs: set status and headers, call
 /// prepare(), write() pieces, write_eof(), then `co_return` it.
@@ -28,9 +23,8 @@ struct stream_encoder; // the compressor of a compressed stream (src/web/stream_
 /// With enable_compression() called before prepare(), the coding is negotiated in prepare()
 /// (Content-Encoding and Vary are set then), any declared Content-Length is dropped in favour
 /// of chunking, and every write() is compressed and flushed at once, so that a client sees
-/// each piece as it is written (server-sent events stay live). Call write_eof() yourself
-/// then: it writes the coding's end (the gzip trailer, Brotli's last block); a handler that
-/// returns without it leaves the body without that end, which strict clients reject.
+/// each piece as it is written (server-sent events stay live). The coding's end (the gzip
+/// trailer, Brotli's last block) goes out with write_eof(), or when the handler returns.
 /// @par Example
 ///   web::stream_response stream;
 ///   stream.headers().set("Content-Type", "text/plain");
@@ -52,14 +46,13 @@ public:
     /// Sends `data` as the next piece of the body.
     /// @throws boost::system::system_error if the client has gone.
     awaitable<void> write(std::string_view data);
-    /// Ends the body. Called for you if the handler returns without it (but see above for
-    /// compressed streams). Later calls, and writes after it, do nothing.
+    /// Ends the body. Called for you if the handler returns without it. Later calls, and
+    /// writes after it, do nothing.
     awaitable<void> write_eof();
 
 private:
     request* request_ = nullptr;
     std::optional<std::uint64_t> content_length_;
-    std::shared_ptr<detail::stream_encoder> encoder_; // set by prepare() when compressing
 };
 
 } // namespace ahttp::web
