@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: BSL-1.0
 // web::file_response: validators, conditional requests (RFC 9110 §13) and single byte ranges
 // (RFC 9110 §14) for a file body; the connection then sends the chosen bytes with sendfile.
+#include "compression/accept_encoding.hpp"
 #include "web/file_body.hpp"
+#include "web/response_compression.hpp"
 
 #include <ahttp/http/date.hpp>
 #include <ahttp/http/mime_types.hpp>
 #include <ahttp/web/request.hpp>
 
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <fcntl.h>
+#include <span>
+#include <string>
 #include <sys/stat.h>
 
 namespace ahttp::web {
@@ -51,6 +56,7 @@ std::nullopt_t refuse(response& r, http::status code)
 {
     r.set_status(code);
     r.headers().erase(http::field::content_type);
+    r.headers().erase(http::field::content_encoding);
     r.headers().erase(http::field::accept_ranges);
     if (code != http::status::not_modified) {
         std::string text = std::to_string(http::to_int(code));
@@ -211,6 +217,58 @@ void append_hex(std::string& out, std::uint64_t value)
     out.append(digits, end);
 }
 
+/// With file_options::precompressed: looks for the file's precompressed siblings and, if one
+/// is a regular file, adds Vary: Accept-Encoding to `r`; if `req` accepts the coding of one,
+/// makes `transfer` and `st` describe that sibling instead of the file. Returns the coding
+/// chosen (identity: send the file itself).
+compression::coding choose_precompressed(request const& req, file_body const& file, response& r,
+                                         file_transfer& transfer, struct stat& st)
+{
+    constexpr std::size_t kinds = precompressed_kinds.size();
+    std::array<unique_fd, kinds> opened_here{};
+    std::array<int, kinds> fds{};
+    std::array<struct stat, kinds> stats{};
+    std::array<compression::coding, kinds> offered{};
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < kinds; ++i) {
+        int fd = -1;
+        if (file.opened) {
+            fd = file.siblings[i].get();
+        } else {
+            std::string sibling = file.path.native();
+            sibling.append(precompressed_kinds[i].suffix);
+            opened_here[i].reset(::open(sibling.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+            fd = opened_here[i].get();
+        }
+        fds[i] = -1;
+        if (fd < 0 || ::fstat(fd, &stats[i]) != 0 || !S_ISREG(stats[i].st_mode)) {
+            continue; // missing, unreadable or not a file: as if there were none
+        }
+        fds[i] = fd;
+        offered[count++] = precompressed_kinds[i].coding;
+    }
+    if (count == 0) {
+        return compression::coding::identity;
+    }
+    // The representation depends on Accept-Encoding from now on, whichever one is sent.
+    add_vary_accept_encoding(r);
+    compression::accept_encoding accepted;
+    for (std::string_view const value : req.headers().values(http::field::accept_encoding)) {
+        accepted.add(value);
+    }
+    compression::coding const chosen =
+        compression::negotiate(accepted, std::span{offered.data(), count});
+    for (std::size_t i = 0; i < kinds; ++i) {
+        if (fds[i] >= 0 && precompressed_kinds[i].coding == chosen) {
+            transfer.owned = std::move(opened_here[i]); // closes the file's own, if it owned it
+            transfer.fd = fds[i];
+            st = stats[i];
+            return chosen;
+        }
+    }
+    return compression::coding::identity;
+}
+
 } // namespace
 
 response make_file_response(file_body body)
@@ -238,6 +296,12 @@ std::optional<file_transfer> prepare_file(request const& req, response& r)
     if (::fstat(transfer.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         return refuse(r, http::status::forbidden);
     }
+    auto& headers = r.headers();
+    compression::coding encoding = compression::coding::identity;
+    // A handler that set Content-Encoding sends a coded file on purpose: leave it alone.
+    if (file.options.precompressed && !headers.contains(http::field::content_encoding)) {
+        encoding = choose_precompressed(req, file, r, transfer, st);
+    }
     auto const size = static_cast<std::uint64_t>(st.st_size);
     auto const modified_ns = static_cast<std::uint64_t>(st.st_mtim.tv_sec) * 1'000'000'000u +
                              static_cast<std::uint64_t>(st.st_mtim.tv_nsec);
@@ -248,9 +312,13 @@ std::optional<file_transfer> prepare_file(request const& req, response& r)
     append_hex(etag, modified_ns);
     etag.push_back('-');
     append_hex(etag, size);
+    if (encoding != compression::coding::identity) {
+        // Another representation: a sibling with F's size and mtime must not share F's tag.
+        etag.push_back('-');
+        etag.append(compression::coding_name(encoding));
+    }
     etag.push_back('"');
 
-    auto& headers = r.headers();
     headers.set(http::field::etag, etag);
     headers.set(http::field::last_modified, http::format_date(modified));
 
@@ -287,6 +355,9 @@ std::optional<file_transfer> prepare_file(request const& req, response& r)
                                           ? http::guess_content_type(file.path.native())
                                           : std::string_view{file.options.content_type};
         headers.set(http::field::content_type, type);
+    }
+    if (encoding != compression::coding::identity) {
+        headers.set(http::field::content_encoding, compression::coding_name(encoding));
     }
     headers.set(http::field::accept_ranges, "bytes");
 

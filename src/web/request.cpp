@@ -162,7 +162,11 @@ awaitable<form_data> request::post()
         // empty
     } else if (http::iequals(type, "multipart/form-data")) {
         form = co_await read_multipart_form(*this, app_->options().client_max_size);
-    } else if (type.empty() || http::iequals(type, "application/x-www-form-urlencoded")) {
+    } else if (http::iequals(type, "application/x-www-form-urlencoded") ||
+               (type.empty() && headers_->contains(http::field::content_type))) {
+        // A body without Content-Type is application/octet-stream (RFC 9110 §8.3, and
+        // aiohttp's content_type), not a form: as documented, post() leaves it unread. Only
+        // an empty Content-Type value counts as urlencoded, as aiohttp's "" does.
         std::string body = co_await read();
         // Some clients end the body with a newline; aiohttp strips trailing whitespace too.
         while (!body.empty() && (body.back() == '\r' || body.back() == '\n' || body.back() == ' ' ||

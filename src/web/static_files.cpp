@@ -233,7 +233,16 @@ response serve(static_root const& mount, request const& req)
         throw http_forbidden{};
     }
     detail::file_body body;
-    body.path = served_name;
+    if (mount.options.files.precompressed) {
+        // Under the same confinement as the file; the server decides which one to send.
+        for (std::size_t i = 0; i < detail::precompressed_kinds.size(); ++i) {
+            std::string sibling = served_name;
+            sibling.append(detail::precompressed_kinds[i].suffix);
+            int sibling_error = 0;
+            body.siblings[i] = open_beneath(mount, sibling, sibling_error);
+        }
+    }
+    body.path = std::move(served_name);
     body.opened = std::move(fd);
     body.options = mount.options.files;
     return detail::make_file_response(std::move(body));

@@ -4,13 +4,17 @@
 // The demo runs to completion. The binaries' paths come from CMake (AHTTP_EXAMPLE_*).
 #include "support/process.hpp"
 #include "support/raw_client.hpp"
+#include "support/running_process.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <fcntl.h>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <poll.h>
 #include <regex>
@@ -22,156 +26,12 @@
 #include <unistd.h>
 #include <vector>
 
-extern char** environ;
 
 namespace {
 
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
-
-/// A child process left running while the test talks to it; killed if the test leaves early.
-class running_process {
-public:
-    explicit running_process(std::vector<std::string> const& argv)
-    {
-        int out_pipe[2], err_pipe[2];
-        if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
-            throw std::runtime_error("pipe failed");
-        }
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-        posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-        std::vector<char*> args;
-        for (auto const& a : argv) {
-            args.push_back(const_cast<char*>(a.c_str()));
-        }
-        args.push_back(nullptr);
-        int const rc = ::posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
-        posix_spawn_file_actions_destroy(&actions);
-        ::close(out_pipe[1]);
-        ::close(err_pipe[1]);
-        fds_[0] = out_pipe[0];
-        fds_[1] = err_pipe[0];
-        if (rc != 0) {
-            pid_ = -1;
-            throw std::runtime_error("cannot spawn " + argv[0]);
-        }
-    }
-
-    ~running_process()
-    {
-        if (pid_ > 0) {
-            ::kill(pid_, SIGKILL);
-            ::waitpid(pid_, nullptr, 0);
-        }
-        for (int fd : fds_) {
-            if (fd >= 0) {
-                ::close(fd);
-            }
-        }
-    }
-    running_process(running_process const&) = delete;
-    running_process& operator=(running_process const&) = delete;
-
-    /// Reads output until stdout matches `pattern` (returns the match) or `limit` passes.
-    std::optional<std::smatch> wait_for_stdout(std::regex const& pattern,
-                                               std::chrono::milliseconds limit)
-    {
-        auto const deadline = clock_type::now() + limit;
-        for (;;) {
-            std::smatch match;
-            if (std::regex_search(out_, match, pattern)) {
-                return match;
-            }
-            if (!read_some(deadline)) {
-                return std::nullopt;
-            }
-        }
-    }
-
-    /// Waits up to `limit` for the output to show `text` on stderr.
-    bool wait_for_stderr(std::string const& text, std::chrono::milliseconds limit)
-    {
-        auto const deadline = clock_type::now() + limit;
-        while (err_.find(text) == std::string::npos) {
-            if (!read_some(deadline)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    void signal(int number) { ::kill(pid_, number); }
-
-    /// Waits up to `limit` for the exit, reading the rest of the output; returns the exit
-    /// status, or -1 on a timeout or a death by signal (then `signalled()` tells which).
-    int wait_exit(std::chrono::milliseconds limit)
-    {
-        auto const deadline = clock_type::now() + limit;
-        while (read_some(deadline)) {
-        }
-        for (;;) {
-            int status = 0;
-            pid_t const done = ::waitpid(pid_, &status, WNOHANG);
-            if (done == pid_) {
-                pid_ = -1;
-                if (WIFSIGNALED(status)) {
-                    signal_ = WTERMSIG(status);
-                }
-                return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-            }
-            if (clock_type::now() >= deadline) {
-                return -1;
-            }
-            std::this_thread::sleep_for(10ms);
-        }
-    }
-
-    int signalled() const noexcept { return signal_; }
-    std::string const& out() const noexcept { return out_; }
-    std::string const& err() const noexcept { return err_; }
-
-private:
-    /// Reads what is available on either pipe; false once both are closed or at `deadline`.
-    bool read_some(clock_type::time_point deadline)
-    {
-        if (fds_[0] < 0 && fds_[1] < 0) {
-            return false;
-        }
-        auto const left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now());
-        if (left.count() <= 0) {
-            return false;
-        }
-        pollfd p[2] = {{fds_[0], POLLIN, 0}, {fds_[1], POLLIN, 0}};
-        int const ready = ::poll(p, 2, static_cast<int>(left.count()));
-        if (ready < 0 && errno != EINTR) {
-            return false;
-        }
-        for (int i = 0; i < 2; ++i) {
-            if (p[i].fd < 0 || (p[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) {
-                continue;
-            }
-            char buffer[8192];
-            ssize_t const n = ::read(p[i].fd, buffer, sizeof buffer);
-            if (n <= 0) {
-                ::close(fds_[i]);
-                fds_[i] = -1;
-            } else {
-                (i == 0 ? out_ : err_).append(buffer, static_cast<std::size_t>(n));
-            }
-        }
-        return true;
-    }
-
-    pid_t pid_ = -1;
-    int fds_[2] = {-1, -1};
-    std::string out_;
-    std::string err_;
-    int signal_ = 0;
-};
+using ahttp::test::running_process;
 
 std::regex const banner{R"(======== Running on http://127\.0\.0\.1:(\d+) ========)"};
 
@@ -270,6 +130,73 @@ TEST(ExamplesTest, ServerNameRouteAnswersJsonAndQuery)
     EXPECT_EQ(ahttp::test::request(port, "GET", "/users/abc").status, 404);
 
     stop_cleanly(server);
+}
+
+TEST(ExamplesTest, ServerStaticFilesServesADirectory)
+{
+    namespace fs = std::filesystem;
+    std::string pattern = (fs::temp_directory_path() / "ahttp-example-static-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    fs::path const root = pattern;
+    struct remove_at_exit {
+        fs::path path;
+        ~remove_at_exit()
+        {
+            std::error_code ignored;
+            fs::remove_all(path, ignored);
+        }
+    } const cleanup{root};
+    auto const write = [&](std::string const& name, std::string const& content) {
+        fs::create_directories((root / name).parent_path());
+        std::ofstream{root / name, std::ios::binary} << content;
+    };
+    write("hello.txt", "Hello, static!\n");
+    write("docs/index.html", "<h1>docs</h1>\n");
+    write("app.js", "console.log('identity');\n");
+    write("gz/app.js", "console.log('gzip');\n");
+    auto const gzip = ahttp::test::run_process({"gzip", "-n", (root / "gz/app.js").string()});
+    ASSERT_EQ(gzip.exit_code, 0) << gzip.err;
+    fs::rename(root / "gz/app.js.gz", root / "app.js.gz");
+
+    running_process server{{AHTTP_EXAMPLE_SERVER_STATIC_FILES, root.string(), "0"}};
+    auto const port = start_on_free_port(server);
+    ASSERT_NE(port, 0);
+    std::string const base = "http://127.0.0.1:" + std::to_string(port);
+    auto const curl = [](std::vector<std::string> argv) {
+        argv.insert(argv.begin(), {"curl", "-sS", "-f"});
+        return ahttp::test::run_process(argv);
+    };
+
+    auto const hello = curl({base + "/hello.txt"});
+    EXPECT_EQ(hello.exit_code, 0) << hello.err;
+    EXPECT_EQ(hello.out, "Hello, static!\n");
+    auto const listing = curl({base + "/"});
+    EXPECT_EQ(listing.exit_code, 0) << listing.err;
+    EXPECT_NE(listing.out.find("<a href=\"hello.txt\">hello.txt</a>"), std::string::npos)
+        << listing.out;
+    EXPECT_NE(listing.out.find("<a href=\"docs/\">docs/</a>"), std::string::npos) << listing.out;
+    EXPECT_EQ(curl({base + "/docs/"}).out, "<h1>docs</h1>\n");
+    EXPECT_EQ(curl({"-r", "7-13", base + "/hello.txt"}).out, "static!");
+    // The precompressed sibling, for a client that accepts gzip; the file for one that does not.
+    auto const coded = curl({"--compressed", "-D", "-", base + "/app.js"});
+    EXPECT_EQ(coded.exit_code, 0) << coded.err;
+    EXPECT_NE(coded.out.find("Content-Encoding: gzip\r\n"), std::string::npos) << coded.out;
+    EXPECT_TRUE(coded.out.ends_with("\r\n\r\nconsole.log('gzip');\n")) << coded.out;
+    EXPECT_EQ(curl({base + "/app.js"}).out, "console.log('identity');\n");
+    EXPECT_EQ(ahttp::test::request(port, "GET", "/../etc/passwd").status, 404);
+    EXPECT_EQ(ahttp::test::request(port, "GET", "/missing.txt").status, 404);
+
+    stop_cleanly(server);
+}
+
+TEST(ExamplesTest, ServerStaticFilesRefusesAMissingDirectory)
+{
+    auto const r = ahttp::test::run_process(
+        {AHTTP_EXAMPLE_SERVER_STATIC_FILES, "/nonexistent/ahttp-example", "0"}, {}, 20s);
+    EXPECT_FALSE(r.timed_out);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("not a directory"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out.find("Running on"), std::string::npos) << r.out;
 }
 
 TEST(ExamplesTest, DemoRunsBothSeedsAndExitsZero)

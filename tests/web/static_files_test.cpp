@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // web::file_response and router::add_static over real sockets: sendfile, validators,
 // conditional requests, ranges, and confinement to the static root.
+#include "compression/encoder.hpp"
 #include "support/process.hpp"
 #include "support/raw_client.hpp"
 
@@ -10,11 +11,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace {
 
@@ -59,6 +63,65 @@ std::string random_bytes(std::size_t size)
         c = static_cast<char>(generator());
     }
     return out;
+}
+
+std::string read_file(fs::path const& path)
+{
+    std::ifstream in{path, std::ios::binary};
+    return std::string{std::istreambuf_iterator<char>{in}, {}};
+}
+
+/// `text` compressed with `coding` (the library's own encoder; curl decodes it independently).
+std::string compressed(ahttp::compression::coding coding, std::string_view text)
+{
+    ahttp::compression::encoder encoder{coding};
+    std::string out;
+    encoder.write(text, out);
+    encoder.finish(out);
+    return out;
+}
+
+/// What curl received: the head (as curl -D wrote it, lower-cased) and the body it saved.
+struct curl_result {
+    int exit_code = -1;
+    std::string error;
+    std::string head;
+    std::string body;
+    bool has(std::string_view header_line) const
+    {
+        std::string wanted{header_line};
+        std::transform(wanted.begin(), wanted.end(), wanted.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        return head.find("\r\n" + wanted + "\r\n") != std::string::npos;
+    }
+};
+
+/// Runs curl with `options` on `url`, saving the head and body in `dir`.
+curl_result curl(fs::path const& dir, std::vector<std::string> options, std::string const& url)
+{
+    auto const head_file = dir / "curl-head.txt";
+    auto const body_file = dir / "curl-body.bin";
+    std::vector<std::string> argv{
+        "curl", "-sS", "-D", head_file.string(), "-o", body_file.string()};
+    argv.insert(argv.end(), options.begin(), options.end());
+    argv.push_back(url);
+    auto const r = run_process(argv);
+    curl_result out;
+    out.exit_code = r.exit_code;
+    out.error = r.err;
+    out.head = read_file(head_file);
+    std::transform(out.head.begin(), out.head.end(), out.head.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    out.body = read_file(body_file);
+    return out;
+}
+
+/// Sets `path`'s modification time `age` before now (second precision, as HTTP dates).
+void set_age(fs::path const& path, std::chrono::seconds age)
+{
+    auto const now =
+        std::chrono::time_point_cast<std::chrono::seconds>(fs::file_time_type::clock::now());
+    fs::last_write_time(path, now - age);
 }
 
 /// An app with GET /file answering file_response(path).
@@ -273,6 +336,256 @@ TEST(FileResponseTest, CurlDownloadsAndResumes)
     EXPECT_TRUE(downloaded == content);
 }
 
+// ---- precompressed siblings (file_options::precompressed) ----
+
+using ahttp::compression::coding;
+
+/// A stylesheet F with siblings F.br and F.gz whose decoded text differs from F's, so that
+/// every test can tell which representation it received.
+struct precompressed_files {
+    precompressed_files()
+    {
+        css = dir.write("site.css", plain);
+        br = compressed(coding::br, br_text);
+        gz = compressed(coding::gzip, gz_text);
+        dir.write("site.css.br", br);
+        dir.write("site.css.gz", gz);
+        set_age(css, std::chrono::hours{3});
+        set_age(dir.path() / "site.css.br", std::chrono::hours{2});
+        set_age(dir.path() / "site.css.gz", std::chrono::hours{1});
+    }
+    temp_dir dir;
+    std::string const plain = "body { color: black } /* identity */\n";
+    std::string const br_text = "body { color: blue } /* from site.css.br */\n";
+    std::string const gz_text = "body { color: green } /* from site.css.gz */\n";
+    fs::path css;
+    std::string br;
+    std::string gz;
+};
+
+TEST(PrecompressedTest, CurlCompressedGetsTheBrotliSibling)
+{
+    precompressed_files files;
+    auto app = file_app(files.css);
+    ahttp::testing::test_server server{app};
+    // curl --compressed offers "deflate, gzip, br, zstd" and decodes what it gets.
+    auto const r = curl(files.dir.path(), {"--compressed"}, server.url("/file"));
+    ASSERT_EQ(r.exit_code, 0) << r.error;
+    EXPECT_TRUE(r.head.starts_with("http/1.1 200")) << r.head;
+    EXPECT_EQ(r.body, files.br_text);
+    EXPECT_TRUE(r.has("content-encoding: br")) << r.head;
+    EXPECT_TRUE(r.has("content-type: text/css; charset=utf-8")) << r.head;
+    EXPECT_TRUE(r.has("vary: accept-encoding")) << r.head;
+    EXPECT_TRUE(r.has("content-length: " + std::to_string(files.br.size()))) << r.head;
+
+    // Asked for br only, curl (without --compressed) saves the coded bytes as they are.
+    auto const raw = curl(files.dir.path(), {"-H", "Accept-Encoding: br"}, server.url("/file"));
+    ASSERT_EQ(raw.exit_code, 0) << raw.error;
+    EXPECT_TRUE(raw.body == files.br);
+    EXPECT_TRUE(raw.has("content-encoding: br")) << raw.head;
+}
+
+TEST(PrecompressedTest, GzipSiblingHasItsOwnValidators)
+{
+    precompressed_files files;
+    auto app = file_app(files.css);
+    ahttp::testing::test_server server{app};
+    auto const gz = request(server.port(), "GET", "/file", "Accept-Encoding: gzip\r\n");
+    EXPECT_EQ(gz.status, 200);
+    EXPECT_TRUE(gz.body == files.gz);
+    EXPECT_EQ(gz.header("Content-Encoding"), "gzip");
+    EXPECT_EQ(gz.header("Content-Type"), "text/css; charset=utf-8");
+    EXPECT_EQ(gz.header("Vary"), "Accept-Encoding");
+    EXPECT_EQ(gz.header("Content-Length"), std::to_string(files.gz.size()));
+
+    auto const plain = request(server.port(), "GET", "/file");
+    EXPECT_EQ(plain.status, 200);
+    EXPECT_EQ(plain.body, files.plain);
+    EXPECT_EQ(plain.header("Content-Encoding"), "");
+    // The identity response varies too: a cache must not hand it to a gzip client, or back.
+    EXPECT_EQ(plain.header("Vary"), "Accept-Encoding");
+
+    // Validators come from the file sent; the tags of the two representations differ.
+    struct stat st {};
+    ASSERT_EQ(::stat((files.dir.path() / "site.css.gz").c_str(), &st), 0);
+    auto const gz_modified = ahttp::http::parse_date(gz.header("Last-Modified"));
+    ASSERT_TRUE(gz_modified.has_value()) << gz.head;
+    EXPECT_EQ(gz_modified->time_since_epoch().count(), st.st_mtim.tv_sec);
+    EXPECT_NE(gz.header("Last-Modified"), plain.header("Last-Modified"));
+    std::string const gz_tag = gz.header("ETag");
+    EXPECT_TRUE(gz_tag.ends_with("-gzip\"")) << gz_tag;
+    EXPECT_NE(gz_tag, plain.header("ETag"));
+
+    // Conditional requests compare with the representation's own tag.
+    auto const same = request(server.port(), "GET", "/file",
+                              "Accept-Encoding: gzip\r\nIf-None-Match: " + gz_tag + "\r\n");
+    EXPECT_EQ(same.status, 304);
+    EXPECT_EQ(same.header("ETag"), gz_tag);
+    EXPECT_EQ(same.header("Vary"), "Accept-Encoding");
+    EXPECT_EQ(same.header("Content-Encoding"), "");
+    EXPECT_EQ(request(server.port(), "GET", "/file", "If-None-Match: " + gz_tag + "\r\n").status,
+              200);
+    EXPECT_EQ(request(server.port(), "GET", "/file",
+                      "Accept-Encoding: gzip\r\nIf-Modified-Since: " + gz.header("Last-Modified") +
+                          "\r\n")
+                  .status,
+              304);
+
+    // HEAD describes what GET would send.
+    auto const head = request(server.port(), "HEAD", "/file", "Accept-Encoding: gzip\r\n");
+    EXPECT_EQ(head.status, 200);
+    EXPECT_EQ(head.body, "");
+    EXPECT_EQ(head.header("Content-Length"), std::to_string(files.gz.size()));
+    EXPECT_EQ(head.header("Content-Encoding"), "gzip");
+    EXPECT_EQ(head.header("ETag"), gz_tag);
+    EXPECT_EQ(head.header("Vary"), "Accept-Encoding");
+}
+
+TEST(PrecompressedTest, RangesAddressTheChosenRepresentation)
+{
+    precompressed_files files;
+    auto app = file_app(files.css);
+    ahttp::testing::test_server server{app};
+    auto const part =
+        request(server.port(), "GET", "/file", "Accept-Encoding: gzip\r\nRange: bytes=0-9\r\n");
+    EXPECT_EQ(part.status, 206);
+    EXPECT_TRUE(part.body == files.gz.substr(0, 10));
+    EXPECT_EQ(part.header("Content-Encoding"), "gzip");
+    EXPECT_EQ(part.header("Content-Range"), "bytes 0-9/" + std::to_string(files.gz.size()));
+    // The rest, with curl, and If-Range on the sibling's tag: the pieces make the .gz.
+    auto const rest =
+        curl(files.dir.path(),
+             {"-H", "Accept-Encoding: gzip", "-H", "If-Range: " + part.header("ETag"), "-r", "10-"},
+             server.url("/file"));
+    ASSERT_EQ(rest.exit_code, 0) << rest.error;
+    EXPECT_TRUE(rest.head.starts_with("http/1.1 206")) << rest.head;
+    EXPECT_TRUE(part.body + rest.body == files.gz);
+    // Beyond the sibling's size (but inside F's): unsatisfiable, and no coding on the error.
+    auto const beyond = request(
+        server.port(), "GET", "/file",
+        "Accept-Encoding: gzip\r\nRange: bytes=" + std::to_string(files.gz.size()) + "-\r\n");
+    EXPECT_EQ(beyond.status, 416);
+    EXPECT_EQ(beyond.header("Content-Range"), "bytes */" + std::to_string(files.gz.size()));
+    EXPECT_EQ(beyond.header("Content-Encoding"), "");
+}
+
+TEST(PrecompressedTest, FollowsAcceptEncodingQualities)
+{
+    precompressed_files files;
+    auto app = file_app(files.css);
+    ahttp::testing::test_server server{app};
+    auto const body_for = [&](std::string const& accept) {
+        return request(server.port(), "GET", "/file", "Accept-Encoding: " + accept + "\r\n").body;
+    };
+    EXPECT_TRUE(body_for("gzip, br") == files.br); // br first at equal quality
+    EXPECT_TRUE(body_for("br;q=0.5, gzip") == files.gz);
+    EXPECT_TRUE(body_for("br;q=0, gzip") == files.gz);
+    EXPECT_TRUE(body_for("X-GZIP") == files.gz);
+    EXPECT_EQ(body_for("gzip;q=0"), files.plain); // q=0 refuses gzip
+    EXPECT_EQ(body_for("gzip;q=0, br;q=0"), files.plain);
+    EXPECT_EQ(body_for("deflate"), files.plain);
+    EXPECT_EQ(body_for(""), files.plain);
+    EXPECT_EQ(body_for("gzip;q=0.2, identity"), files.plain); // identity rated higher
+    // Two fields combine as one list.
+    auto const two = request(server.port(), "GET", "/file",
+                             "Accept-Encoding: br;q=0\r\nAccept-Encoding: gzip\r\n");
+    EXPECT_TRUE(two.body == files.gz);
+    // curl asked to refuse gzip gets the identity file, which it saves unchanged.
+    auto const refused =
+        curl(files.dir.path(), {"-H", "Accept-Encoding: gzip;q=0"}, server.url("/file"));
+    ASSERT_EQ(refused.exit_code, 0) << refused.error;
+    EXPECT_EQ(refused.body, files.plain);
+    EXPECT_FALSE(refused.has("content-encoding: gzip")) << refused.head;
+    EXPECT_TRUE(refused.has("vary: accept-encoding")) << refused.head;
+}
+
+TEST(PrecompressedTest, MissingOrUnusableSiblingsFallBack)
+{
+    temp_dir dir;
+    auto const only_gz = dir.write("only-gz.js", "plain js");
+    dir.write("only-gz.js.gz", compressed(coding::gzip, "gz js"));
+    auto const none = dir.write("none.js", "no siblings");
+    auto const dir_sibling = dir.write("dir.js", "its siblings are directories");
+    fs::create_directories(dir.path() / "dir.js.gz");
+    fs::create_directories(dir.path() / "dir.js.br");
+    auto const fifo_sibling = dir.write("fifo.js", "its sibling is a fifo");
+    ASSERT_EQ(::mkfifo((dir.path() / "fifo.js.gz").c_str(), 0600), 0);
+
+    web::application app;
+    for (auto const& path : {only_gz, none, dir_sibling, fifo_sibling}) {
+        std::string target{"/"}; // (not "/" + …: g++ 12 warns falsely, -Wrestrict)
+        target.append(path.filename().string());
+        app.router().add_get(target, [path](web::request&) -> ahttp::awaitable<web::response> {
+            co_return web::file_response{path};
+        });
+    }
+    ahttp::testing::test_server server{app};
+    auto const get = [&](std::string const& target, std::string const& accept) {
+        return request(server.port(), "GET", target, "Accept-Encoding: " + accept + "\r\n");
+    };
+    // Only a .gz: a br-only client gets the file, but the response still varies.
+    auto const br_only = get("/only-gz.js", "br");
+    EXPECT_EQ(br_only.body, "plain js");
+    EXPECT_EQ(br_only.header("Content-Encoding"), "");
+    EXPECT_EQ(br_only.header("Vary"), "Accept-Encoding");
+    EXPECT_EQ(get("/only-gz.js", "gzip, br").header("Content-Encoding"), "gzip");
+    // No sibling at all: nothing varies.
+    auto const plain = get("/none.js", "gzip, br");
+    EXPECT_EQ(plain.body, "no siblings");
+    EXPECT_EQ(plain.header("Content-Encoding"), "");
+    EXPECT_EQ(plain.header("Vary"), "");
+    // Directories and FIFOs named like siblings are not siblings (and never block).
+    for (auto const* target : {"/dir.js", "/fifo.js"}) {
+        auto const r = get(target, "gzip, br");
+        EXPECT_EQ(r.status, 200) << target;
+        EXPECT_EQ(r.header("Content-Encoding"), "") << target;
+        EXPECT_EQ(r.header("Vary"), "") << target;
+    }
+    EXPECT_EQ(get("/dir.js", "gzip").body, "its siblings are directories");
+    // An unreadable sibling (root reads anything, so only checked for other users).
+    if (::geteuid() != 0) {
+        fs::permissions(dir.path() / "only-gz.js.gz", fs::perms::none);
+        auto const r = get("/only-gz.js", "gzip");
+        EXPECT_EQ(r.status, 200);
+        EXPECT_EQ(r.body, "plain js");
+        EXPECT_EQ(r.header("Content-Encoding"), "");
+    }
+}
+
+TEST(PrecompressedTest, OffByOption)
+{
+    precompressed_files files;
+    web::application app;
+    app.router().add_get("/file", [&files](web::request&) -> ahttp::awaitable<web::response> {
+        co_return web::file_response{files.css, {.precompressed = false}};
+    });
+    ahttp::testing::test_server server{app};
+    auto const r = curl(files.dir.path(), {"--compressed"}, server.url("/file"));
+    ASSERT_EQ(r.exit_code, 0) << r.error;
+    EXPECT_EQ(r.body, files.plain);
+    EXPECT_FALSE(r.has("content-encoding: br")) << r.head;
+    EXPECT_EQ(r.head.find("vary:"), std::string::npos) << r.head;
+}
+
+TEST(PrecompressedTest, HandlerContentEncodingIsKept)
+{
+    // A handler that sends a coded file on purpose (Content-Encoding set) gets it untouched.
+    precompressed_files files;
+    web::application app;
+    auto const gz_path = files.dir.path() / "site.css.gz";
+    files.dir.write("site.css.gz.br", "not to be sent");
+    app.router().add_get("/file", [gz_path](web::request&) -> ahttp::awaitable<web::response> {
+        web::file_response r{gz_path, {.content_type = "text/css"}};
+        r.headers().set(ahttp::http::field::content_encoding, "gzip");
+        co_return r;
+    });
+    ahttp::testing::test_server server{app};
+    auto const r = request(server.port(), "GET", "/file", "Accept-Encoding: gzip, br\r\n");
+    EXPECT_TRUE(r.body == files.gz);
+    EXPECT_EQ(r.header("Content-Encoding"), "gzip");
+    EXPECT_EQ(r.header("Vary"), "");
+}
+
 // ---- add_static ----
 
 class StaticFilesTest : public ::testing::Test {
@@ -398,6 +711,99 @@ TEST_F(StaticFilesTest, NamedRouteBuildsUrls)
     auto app = make_app(options);
     EXPECT_EQ(app.router().url_for("assets", {{"filename", "css/site.css"}}),
               "/static/css/site.css");
+}
+
+TEST_F(StaticFilesTest, ServesPrecompressedSiblingsInsideTheRoot)
+{
+    std::string const app_js = "console.log('identity');\n";
+    dir_.write("root/js/app.js", app_js);
+    dir_.write("root/js/app.js.br", compressed(coding::br, "console.log('br');\n"));
+    std::string const gz = compressed(coding::gzip, "console.log('gzip');\n");
+    dir_.write("root/js/app.js.gz", gz);
+    dir_.write("root/docs/index.html.gz", compressed(coding::gzip, "<h1>docs, gzip</h1>"));
+    // Siblings that are no siblings: a directory, and links that leave the root.
+    fs::create_directories(root_ / "css/site.css.gz");
+    dir_.write("outside.gz", compressed(coding::gzip, "outside the root"));
+    fs::create_symlink(dir_.path() / "outside.gz", root_ / "index.txt.gz");
+    fs::create_symlink("../../outside.gz", root_ / "css/site.css.br");
+
+    web::static_options options;
+    options.index_file = "index.html";
+    auto app = make_app(options);
+    ahttp::testing::test_server server{app};
+
+    auto const br = curl(dir_.path(), {"--compressed"}, server.url("/static/js/app.js"));
+    ASSERT_EQ(br.exit_code, 0) << br.error;
+    EXPECT_EQ(br.body, "console.log('br');\n");
+    EXPECT_TRUE(br.has("content-encoding: br")) << br.head;
+    EXPECT_TRUE(br.has("vary: accept-encoding")) << br.head;
+    EXPECT_TRUE(br.has("content-type: text/javascript; charset=utf-8")) << br.head;
+
+    auto const gzip =
+        request(server.port(), "GET", "/static/js/app.js", "Accept-Encoding: gzip\r\n");
+    EXPECT_TRUE(gzip.body == gz);
+    EXPECT_EQ(gzip.header("Content-Encoding"), "gzip");
+    auto const part = request(server.port(), "GET", "/static/js/app.js",
+                              "Accept-Encoding: gzip\r\nRange: bytes=-5\r\n");
+    EXPECT_EQ(part.status, 206);
+    EXPECT_TRUE(part.body == gz.substr(gz.size() - 5));
+    auto const head =
+        request(server.port(), "HEAD", "/static/js/app.js", "Accept-Encoding: gzip\r\n");
+    EXPECT_EQ(head.header("Content-Length"), std::to_string(gz.size()));
+    EXPECT_EQ(head.header("Content-Encoding"), "gzip");
+    auto const plain = request(server.port(), "GET", "/static/js/app.js");
+    EXPECT_EQ(plain.body, app_js);
+    EXPECT_EQ(plain.header("Vary"), "Accept-Encoding");
+
+    // The index file has siblings too.
+    auto const index = curl(dir_.path(), {"--compressed"}, server.url("/static/docs/"));
+    ASSERT_EQ(index.exit_code, 0) << index.error;
+    EXPECT_EQ(index.body, "<h1>docs, gzip</h1>");
+    EXPECT_TRUE(index.has("content-type: text/html; charset=utf-8")) << index.head;
+
+    // A directory, or a relative link out of the root, named like a sibling is ignored.
+    auto const css =
+        request(server.port(), "GET", "/static/css/site.css", "Accept-Encoding: gzip\r\n");
+    EXPECT_EQ(css.status, 200);
+    EXPECT_EQ(css.body, "body{}");
+    EXPECT_EQ(css.header("Content-Encoding"), "");
+    EXPECT_EQ(css.header("Vary"), "");
+
+    // A sibling that leads out of the root is never opened: the file itself is sent.
+    auto const escape =
+        request(server.port(), "GET", "/static/index.txt", "Accept-Encoding: gzip\r\n");
+    EXPECT_EQ(escape.status, 200);
+    EXPECT_EQ(escape.body, "top");
+    EXPECT_EQ(escape.header("Content-Encoding"), "");
+    EXPECT_EQ(escape.header("Vary"), "");
+}
+
+TEST_F(StaticFilesTest, PrecompressedFollowsSymlinksOnlyWhenAllowed)
+{
+    dir_.write("outside.gz", compressed(coding::gzip, "outside the root"));
+    fs::create_symlink(dir_.path() / "outside.gz", root_ / "index.txt.gz");
+    web::static_options options;
+    options.follow_symlinks = true;
+    auto app = make_app(options);
+    ahttp::testing::test_server server{app};
+    auto const r = curl(dir_.path(), {"--compressed"}, server.url("/static/index.txt"));
+    ASSERT_EQ(r.exit_code, 0) << r.error;
+    EXPECT_EQ(r.body, "outside the root");
+    EXPECT_TRUE(r.has("content-encoding: gzip")) << r.head;
+}
+
+TEST_F(StaticFilesTest, PrecompressedOffByOption)
+{
+    dir_.write("root/css/site.css.gz", compressed(coding::gzip, "coded"));
+    web::static_options options;
+    options.files.precompressed = false;
+    auto app = make_app(options);
+    ahttp::testing::test_server server{app};
+    auto const r =
+        request(server.port(), "GET", "/static/css/site.css", "Accept-Encoding: gzip\r\n");
+    EXPECT_EQ(r.body, "body{}");
+    EXPECT_EQ(r.header("Content-Encoding"), "");
+    EXPECT_EQ(r.header("Vary"), "");
 }
 
 TEST_F(StaticFilesTest, RejectsBadRootsAndPrefixes)

@@ -12,6 +12,9 @@ namespace ahttp::web {
 /// How a file is sent.
 struct file_options {
     std::string content_type{}; ///< empty: guessed from the file name (http::guess_content_type)
+    /// Serve a precompressed sibling ("F.br", else "F.gz") instead of file F when the request's
+    /// Accept-Encoding allows that coding, as aiohttp's FileResponse and nginx's gzip_static do.
+    bool precompressed = true;
 };
 
 /// A response whose body is a file, sent with sendfile(2) (aiohttp's FileResponse).
@@ -23,7 +26,13 @@ struct file_options {
 /// - Range: one byte range → 206 with Content-Range, an unsatisfiable one → 416,
 ///   several ranges are ignored (a 200 with the whole file, as RFC 9110 §14.2 allows);
 ///   If-Range that does not match gives the whole file;
-/// - a missing file → 404, an unreadable file or a directory → 403.
+/// - a missing file → 404, an unreadable file or a directory → 403;
+/// - with file_options::precompressed (the default), a regular file "F.br" or "F.gz" next to
+///   F is sent instead of F when Accept-Encoding accepts br or gzip (br first at equal
+///   quality), with Content-Encoding set and F's Content-Type. Its own ETag (marked with the
+///   coding) and Last-Modified apply, and ranges address its bytes. Whenever such a sibling
+///   exists, Vary: Accept-Encoding is added, whichever representation is sent. A sibling that
+///   is missing, unreadable or not a regular file is ignored; F itself must exist.
 /// @par Example
 ///   router.add_get("/report", [](web::request&) -> awaitable<web::response> {
 ///       co_return web::file_response{"/srv/report.pdf"};
