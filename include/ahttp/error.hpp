@@ -22,6 +22,10 @@ enum class errc {
     not_implemented,     ///< an unknown transfer-coding or method the server cannot serve
     invalid_argument,    ///< a bad value passed to the API
     invalid_state,       ///< an operation that does not fit the object's state
+    invalid_url,         ///< a URL that cannot be requested (syntax, scheme, missing host)
+    bad_response,        ///< malformed HTTP from a server (status line, framing, coding)
+    response_status,     ///< a 4xx/5xx status refused by raise_for_status
+    too_many_redirects,  ///< a redirect chain longer than max_redirects
 };
 
 } // namespace ahttp

@@ -32,6 +32,14 @@ public:
             return "invalid argument";
         case errc::invalid_state:
             return "invalid state";
+        case errc::invalid_url:
+            return "invalid URL";
+        case errc::bad_response:
+            return "malformed response";
+        case errc::response_status:
+            return "error status";
+        case errc::too_many_redirects:
+            return "too many redirects";
         }
         return "unknown ahttp error";
     }
@@ -44,7 +52,10 @@ public:
         case errc::timed_out:
             return condition == make_error_condition(generic::timed_out);
         case errc::invalid_argument:
+        case errc::invalid_url:
             return condition == make_error_condition(generic::invalid_argument);
+        case errc::bad_response:
+            return condition == make_error_condition(generic::bad_message);
         case errc::payload_too_large:
         case errc::header_too_large:
         case errc::too_many_headers:

@@ -26,7 +26,6 @@
 #include <unistd.h>
 #include <vector>
 
-
 namespace {
 
 using namespace std::chrono_literals;
@@ -130,6 +129,25 @@ TEST(ExamplesTest, ServerNameRouteAnswersJsonAndQuery)
     EXPECT_EQ(ahttp::test::request(port, "GET", "/users/abc").status, 404);
 
     stop_cleanly(server);
+}
+
+TEST(ExamplesTest, ClientGetFetchesFromServerHello)
+{
+    running_process server{{AHTTP_EXAMPLE_SERVER_HELLO, "0"}};
+    auto const port = start_on_free_port(server);
+    ASSERT_NE(port, 0);
+    std::string const base = "http://127.0.0.1:" + std::to_string(port);
+
+    auto const ok = ahttp::test::run_process({AHTTP_EXAMPLE_CLIENT_GET, base + "/"}, {}, 30s);
+    EXPECT_EQ(ok.exit_code, 0) << ok.err;
+    EXPECT_EQ(ok.out, "200 OK\n13 bytes\n");
+    // Wrong usage: one line, exit 2. A refused connection: one line, exit 1.
+    auto const usage = ahttp::test::run_process({AHTTP_EXAMPLE_CLIENT_GET}, {}, 30s);
+    EXPECT_EQ(usage.exit_code, 2);
+    stop_cleanly(server);
+    auto const refused = ahttp::test::run_process({AHTTP_EXAMPLE_CLIENT_GET, base + "/"}, {}, 30s);
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_NE(refused.err.find("failed: "), std::string::npos) << refused.err;
 }
 
 TEST(ExamplesTest, ServerStaticFilesServesADirectory)

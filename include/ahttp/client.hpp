@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: BSL-1.0
+// The HTTP client: client::session, its options, responses and exceptions.
+#pragma once
+
+#include <ahttp/awaitable.hpp>
+#include <ahttp/client/errors.hpp>
+#include <ahttp/client/request_options.hpp>
+#include <ahttp/client/response.hpp>
+#include <ahttp/client/session.hpp>
+#include <ahttp/client/session_options.hpp>
+#include <ahttp/client/timeout.hpp>
+#include <ahttp/http/headers.hpp>
+#include <ahttp/http/method.hpp>
+#include <ahttp/http/query.hpp>
+#include <ahttp/http/status.hpp>

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: BSL-1.0
+// client::request_options: what one request adds to or overrides in its session's defaults.
+#pragma once
+
+#include <ahttp/client/timeout.hpp>
+#include <ahttp/http/headers.hpp>
+#include <ahttp/http/query.hpp>
+
+#include <boost/json/value.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace ahttp::client {
+
+/// Per-request options (aiohttp's `session.request()` keyword arguments). Every field is
+/// optional; at most one of `data`, `form` and `json` may be set.
+/// @par Example
+///   co_await session.get(url, {.params = {{"key", "1"}}, .timeout = {.total = 10s}});
+///   co_await session.post(url, {.json = boost::json::object{{"name", "ahttp"}}});
+struct request_options {
+    /// Appended to the URL's query, encoded as aiohttp (yarl) does.
+    http::query_params params{};
+    /// Added to the session's headers, replacing fields of the same name.
+    http::headers headers{};
+    /// The body, sent as is; Content-Type application/octet-stream unless headers set one.
+    std::optional<std::string> data{};
+    /// A form body, sent as application/x-www-form-urlencoded.
+    std::optional<http::query_params> form{};
+    /// A JSON body, sent as application/json.
+    std::optional<boost::json::value> json{};
+    /// Deadlines; empty fields come from the session.
+    client_timeout timeout{};
+    /// Follow 301, 302, 303, 307 and 308 responses (default: yes).
+    std::optional<bool> allow_redirects{};
+    /// Overrides the session's max_redirects.
+    std::optional<std::size_t> max_redirects{};
+    /// Overrides the session's raise_for_status.
+    std::optional<bool> raise_for_status{};
+};
+
+} // namespace ahttp::client

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: BSL-1.0
+// client::session: aiohttp's ClientSession — a connection pool and request defaults.
+#pragma once
+
+#include <ahttp/awaitable.hpp>
+#include <ahttp/client/request_options.hpp>
+#include <ahttp/client/response.hpp>
+#include <ahttp/client/session_options.hpp>
+#include <ahttp/http/method.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace ahttp::client {
+
+namespace detail {
+class connector;
+} // namespace detail
+
+/// Makes HTTP requests over a pool of keep-alive connections (aiohttp's ClientSession).
+///
+/// Create one per application (or per group of requests sharing defaults) and reuse it:
+/// each session owns its pool, so a session per request throws keep-alive away. A non-2xx
+/// status is not an error (see raise_for_status). Use a session from coroutines on the
+/// executor it was made with; it is not thread-safe. Responses may outlive it.
+/// @par Example
+///   client::session session{co_await boost::asio::this_coro::executor};
+///   client::response r = co_await session.get("http://127.0.0.1:8080/hello");
+///   std::string body = co_await r.text();
+class session {
+public:
+    explicit session(executor ex);
+    session(executor ex, session_options options);
+    /// Closes the idle pooled connections; responses still alive keep theirs.
+    ~session();
+    session(session&&) noexcept;
+    session& operator=(session&&) noexcept;
+    session(session const&) = delete;
+    session& operator=(session const&) = delete;
+
+    /// Sends a request and returns once the response head has arrived (the body is read by
+    /// the response's read(), text(), json() or read_chunk()).
+    ///
+    /// A pooled connection the server closed in the meantime is detected before use; a GET,
+    /// HEAD, OPTIONS, PUT, DELETE or TRACE that still meets a closed connection before any
+    /// response byte is retried once on a new one. Other methods are never sent twice.
+    /// @throws client::invalid_url, client::connection_error, client::timeout_error,
+    ///   client::payload_error (malformed response head), client::too_many_redirects,
+    ///   client::response_error (only with raise_for_status).
+    awaitable<response> request(http::method method, std::string_view url, request_options options);
+    awaitable<response> request(http::method method, std::string_view url);
+
+    // Each verb comes with and without options rather than with a defaulted `= {}`: g++ 12
+    // miscompiles an aggregate temporary inside a co_await expression, and a default
+    // argument is one (see docs/guide/client.md).
+    awaitable<response> get(std::string_view url);
+    awaitable<response> get(std::string_view url, request_options options);
+    awaitable<response> post(std::string_view url);
+    awaitable<response> post(std::string_view url, request_options options);
+    awaitable<response> put(std::string_view url);
+    awaitable<response> put(std::string_view url, request_options options);
+    awaitable<response> patch(std::string_view url);
+    awaitable<response> patch(std::string_view url, request_options options);
+    awaitable<response> delete_(std::string_view url);
+    awaitable<response> delete_(std::string_view url, request_options options);
+    awaitable<response> head(std::string_view url);
+    awaitable<response> head(std::string_view url, request_options options);
+    awaitable<response> options(std::string_view url);
+    awaitable<response> options(std::string_view url, request_options options);
+
+    session_options const& defaults() const noexcept { return options_; }
+    /// Closes the idle pooled connections now (the destructor does it too).
+    void close() noexcept;
+
+private:
+    executor executor_;
+    session_options options_;
+    std::shared_ptr<detail::connector> connector_;
+};
+
+} // namespace ahttp::client

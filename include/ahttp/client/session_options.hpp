@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: BSL-1.0
+// client::session_options and client::connector_options: a session's defaults and its pool.
+#pragma once
+
+#include <ahttp/client/timeout.hpp>
+#include <ahttp/http/headers.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace ahttp::client {
+
+/// The connection pool of a session (aiohttp's TCPConnector).
+struct connector_options {
+    /// Connections in use at once, all hosts together; 0 = no limit. A request over the limit
+    /// waits for a connection to come back, first come first served (its connect timeout
+    /// runs meanwhile).
+    std::size_t limit = 100;
+    /// Connections in use at once to one scheme/host/port; 0 = no limit.
+    std::size_t limit_per_host = 0;
+    /// How long an idle connection stays in the pool.
+    std::chrono::steady_clock::duration keepalive_timeout = std::chrono::seconds{15};
+    /// Close every connection after its response instead of pooling it.
+    bool force_close = false;
+    /// How long resolved addresses are reused; zero turns the DNS cache off.
+    std::chrono::steady_clock::duration dns_cache_ttl = std::chrono::seconds{10};
+};
+
+/// What every request of a session starts from (aiohttp's ClientSession arguments).
+struct session_options {
+    /// Relative request URLs are resolved against it (RFC 3986), e.g. "http://127.0.0.1:8080/api/".
+    std::string base_url{};
+    /// Sent with every request; a request's own headers replace fields of the same name.
+    http::headers headers{};
+    /// Deadlines; fields left empty take the defaults (see client_timeout).
+    client_timeout timeout{};
+    connector_options connector{};
+    /// Throw client::response_error for every 4xx/5xx response (see response::raise_for_status).
+    bool raise_for_status = false;
+    /// Decode gzip, deflate and br bodies and advertise them in Accept-Encoding.
+    bool auto_decompress = true;
+    /// Redirects followed at most, per request (aiohttp's default: 10).
+    std::size_t max_redirects = 10;
+    /// The User-Agent field, unless headers set one.
+    std::string user_agent = "ahttp/0.1";
+    /// Largest response body read() / text() / json() accept (after decoding); streaming reads
+    /// are not limited. Guards against decompression bombs.
+    std::size_t max_body_size = std::size_t{1} << 30;
+};
+
+} // namespace ahttp::client

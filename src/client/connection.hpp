@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: BSL-1.0
+// One client connection: a socket, its read buffer, and the deadline that guards every read
+// and write on it (one lazily re-armed timer, not a timer per operation).
+#pragma once
+
+#include <ahttp/awaitable.hpp>
+#include <ahttp/client/errors.hpp>
+
+#include <boost/asio/generic/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace ahttp::client::detail {
+
+using clock = std::chrono::steady_clock;
+using stream_socket = boost::asio::generic::stream_protocol::socket;
+
+/// A deadline and the phase to blame when it expires.
+struct deadline {
+    clock::time_point at = clock::time_point::max();
+    timeout_phase phase = timeout_phase::total;
+
+    /// The earlier of the two (ties keep `*this`).
+    deadline earliest(deadline other) const noexcept { return other.at < at ? other : *this; }
+    /// `now + d` blamed on `phase`, or none when `d` is no_timeout.
+    static deadline after(clock::duration d, timeout_phase phase) noexcept;
+};
+
+/// A connected socket with its buffered input. Owned by shared_ptr: the deadline timer's
+/// handler holds a weak_ptr, so a connection may go while its timer is still queued.
+class connection : public std::enable_shared_from_this<connection> {
+public:
+    connection(stream_socket socket, std::string pool_key);
+    ~connection();
+    connection(connection const&) = delete;
+    connection& operator=(connection const&) = delete;
+
+    std::string const& pool_key() const noexcept { return pool_key_; }
+
+    /// Reads more bytes into the buffer (at least one). Returns the error: eof when the peer
+    /// closed, operation_aborted with expired() set when the deadline passed.
+    awaitable<error_code> read_more();
+    /// Writes every byte of `data`.
+    awaitable<error_code> write(std::string_view data);
+
+    /// Bytes received and not yet consumed.
+    std::string_view buffered() const noexcept { return std::string_view{in_}.substr(in_begin_); }
+    /// Marks the first `n` buffered bytes as used.
+    void consume(std::size_t n) noexcept;
+
+    /// Guards the following reads and writes by `d` (none: unguarded).
+    void set_deadline(deadline d);
+    /// True once the deadline passed during an operation (cleared by set_deadline).
+    bool expired() const noexcept { return expired_; }
+    timeout_phase expired_phase() const noexcept { return deadline_.phase; }
+
+    /// Whether an idle pooled connection can carry another request: the peer has not closed
+    /// it and sent nothing unasked. A non-blocking peek, no syscall beyond recv().
+    bool is_reusable_now() noexcept;
+
+    /// Requests carried so far (the first is 0 on a fresh connection).
+    std::size_t requests() const noexcept { return requests_; }
+    void count_request() noexcept { ++requests_; }
+
+    /// When it went back to the pool (keep-alive expiry).
+    clock::time_point idle_since() const noexcept { return idle_since_; }
+    void mark_idle() noexcept { idle_since_ = clock::now(); }
+
+    void close() noexcept;
+    bool is_open() const noexcept { return socket_.is_open(); }
+
+private:
+    void arm_timer();
+    void on_timer(error_code ec);
+
+    stream_socket socket_;
+    boost::asio::steady_timer timer_;
+    std::string pool_key_;
+    std::string in_;
+    std::size_t in_begin_ = 0;
+    deadline deadline_;
+    clock::time_point timer_at_ = clock::time_point::max(); // when the armed timer fires
+    std::uint64_t timer_generation_ = 0;
+    bool timer_armed_ = false;
+    bool expired_ = false;
+    std::size_t requests_ = 0;
+    clock::time_point idle_since_{};
+};
+
+} // namespace ahttp::client::detail

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: BSL-1.0
+// The client's connection pool.
+#include "client/connector.hpp"
+
+#include <ahttp/wait_for.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+namespace ahttp::client::detail {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+[[noreturn]] void throw_timeout(timeout_phase phase, connect_context const& c)
+{
+    throw timeout_error{phase, c.method, *c.url};
+}
+
+/// Runs `op` bounded by `d`, turning its expiry into client::timeout_error(d.phase).
+template <class T>
+awaitable<T> within(awaitable<T> op, deadline d, connect_context const& c)
+{
+    if (d.at == clock::time_point::max()) {
+        co_return co_await std::move(op);
+    }
+    auto const left = d.at - clock::now();
+    if (left <= clock::duration::zero()) {
+        throw_timeout(d.phase, c);
+    }
+    try {
+        co_return co_await wait_for(std::move(op), left);
+    } catch (ahttp::timeout_error const&) {
+        throw_timeout(d.phase, c);
+    }
+}
+
+awaitable<void> acquire_permit(semaphore& s)
+{
+    co_await s.acquire();
+}
+
+awaitable<tcp::resolver::results_type> resolve_name(std::string host, std::string service)
+{
+    tcp::resolver resolver{co_await asio::this_coro::executor};
+    co_return co_await resolver.async_resolve(host, service, asio::use_awaitable);
+}
+
+awaitable<error_code> connect_socket(stream_socket& socket, tcp::endpoint endpoint)
+{
+    auto [ec] = co_await socket.async_connect(asio::generic::stream_protocol::endpoint{endpoint},
+                                              use_tuple);
+    if (ec == asio::error::operation_aborted) {
+        // Thrown, so that wait_for can tell its own timeout from a failure.
+        throw boost::system::system_error{ec};
+    }
+    co_return ec;
+}
+
+} // namespace
+
+std::string origin::key() const
+{
+    return scheme + "://" + host + ":" + std::to_string(port);
+}
+
+// ---- lease -------------------------------------------------------------------------------
+
+lease& lease::operator=(lease&& other) noexcept
+{
+    if (this != &other) {
+        release(false);
+        owner_ = std::move(other.owner_);
+        conn_ = std::move(other.conn_);
+        reused_ = other.reused_;
+    }
+    return *this;
+}
+
+lease::~lease()
+{
+    release(false);
+}
+
+void lease::release(bool keep_alive) noexcept
+{
+    if (conn_) {
+        owner_->give_back(std::move(conn_), keep_alive);
+        conn_.reset();
+        owner_.reset();
+    }
+}
+
+// ---- connector ---------------------------------------------------------------------------
+
+connector::connector(executor ex, connector_options options)
+    : executor_(std::move(ex)), options_(options), cleanup_timer_(executor_)
+{
+    if (options_.limit != 0) {
+        limit_ = std::make_unique<semaphore>(executor_, options_.limit);
+    }
+}
+
+connector::~connector()
+{
+    close();
+}
+
+void connector::close() noexcept
+{
+    closed_ = true;
+    for (auto& [key, pool] : pools_) {
+        for (auto& conn : pool.idle) {
+            conn->close();
+        }
+        pool.idle.clear();
+    }
+    cleanup_timer_.cancel();
+}
+
+std::size_t connector::idle_count(std::string const& key) const noexcept
+{
+    auto const it = pools_.find(key);
+    return it == pools_.end() ? 0 : it->second.idle.size();
+}
+
+awaitable<void> connector::take_slots(host_pool& pool, connect_context const& c)
+{
+    deadline const d = c.total.earliest(deadline::after(c.connect, timeout_phase::connect));
+    // Per host first: a request waiting for its host's slot must not hold a global one.
+    if (pool.slots && !pool.slots->try_acquire()) {
+        co_await within(acquire_permit(*pool.slots), d, c);
+    }
+    if (limit_ && !limit_->try_acquire()) {
+        try {
+            co_await within(acquire_permit(*limit_), d, c);
+        } catch (...) {
+            if (pool.slots) {
+                pool.slots->release();
+            }
+            throw;
+        }
+    }
+    ++pool.in_use;
+}
+
+void connector::return_slots(host_pool& pool) noexcept
+{
+    --pool.in_use;
+    try {
+        if (pool.slots) {
+            pool.slots->release();
+        }
+        if (limit_) {
+            limit_->release();
+        }
+    } catch (...) {
+        // release() allocates only to wake a waiter; out of memory there is not recoverable
+        // in a noexcept path, and the waiter then times out rather than hangs forever.
+    }
+}
+
+awaitable<lease> connector::acquire(origin const& to, bool fresh, connect_context const& c)
+{
+    std::string key = to.key();
+    auto it = pools_.find(key);
+    if (it == pools_.end()) {
+        it = pools_.emplace(key, host_pool{}).first;
+        if (options_.limit_per_host != 0) {
+            it->second.slots = std::make_unique<semaphore>(executor_, options_.limit_per_host);
+        }
+    }
+    host_pool& pool = it->second;
+    co_await take_slots(pool, c);
+    try {
+        // Oldest first (FIFO): every pooled connection gets used, so none sits until the
+        // server's idle timeout closes it under us.
+        auto const now = clock::now();
+        while (!fresh && !pool.idle.empty()) {
+            std::shared_ptr<connection> conn = std::move(pool.idle.front());
+            pool.idle.pop_front();
+            if (now - conn->idle_since() < options_.keepalive_timeout && conn->is_reusable_now()) {
+                co_return lease{shared_from_this(), std::move(conn), true};
+            }
+            conn->close(); // expired, or closed by the server since: a zero-cost check
+        }
+        std::shared_ptr<connection> conn = co_await connect(to, c);
+        co_return lease{shared_from_this(), std::move(conn), false};
+    } catch (...) {
+        return_slots(pool);
+        throw;
+    }
+}
+
+void connector::give_back(std::shared_ptr<connection> conn, bool keep_alive) noexcept
+{
+    auto const it = pools_.find(conn->pool_key());
+    if (it == pools_.end()) {
+        conn->close();
+        return;
+    }
+    host_pool& pool = it->second;
+    return_slots(pool);
+    if (!keep_alive || closed_ || options_.force_close || !conn->is_open()) {
+        conn->close();
+        return;
+    }
+    conn->set_deadline({});
+    conn->mark_idle();
+    try {
+        pool.idle.push_back(std::move(conn));
+        schedule_cleanup();
+    } catch (...) {
+        // No room to pool it: it is closed by its destructor.
+    }
+}
+
+void connector::schedule_cleanup()
+{
+    if (cleanup_armed_ || options_.keepalive_timeout == clock::duration::max()) {
+        return;
+    }
+    cleanup_armed_ = true;
+    cleanup_timer_.expires_after(options_.keepalive_timeout);
+    cleanup_timer_.async_wait([weak = weak_from_this()](error_code ec) {
+        auto self = weak.lock();
+        if (!self) {
+            return;
+        }
+        self->cleanup_armed_ = false;
+        if (ec || self->closed_) {
+            return;
+        }
+        self->close_expired_idle();
+    });
+}
+
+void connector::close_expired_idle() noexcept
+{
+    auto const now = clock::now();
+    bool any_left = false;
+    for (auto& [key, pool] : pools_) {
+        // Oldest at the front: stop at the first one still within its keep-alive time.
+        while (!pool.idle.empty() &&
+               now - pool.idle.front()->idle_since() >= options_.keepalive_timeout) {
+            pool.idle.front()->close();
+            pool.idle.pop_front();
+        }
+        any_left = any_left || !pool.idle.empty();
+    }
+    if (any_left) {
+        try {
+            schedule_cleanup();
+        } catch (...) {
+        }
+    }
+}
+
+awaitable<std::vector<tcp::endpoint>> connector::resolve(origin const& to, connect_context const& c)
+{
+    error_code ec;
+    auto const address = asio::ip::make_address(to.host, ec);
+    if (!ec) {
+        co_return std::vector<tcp::endpoint>{tcp::endpoint{address, to.port}};
+    }
+    std::string const key = to.host + ":" + std::to_string(to.port);
+    auto const now = clock::now();
+    if (auto const it = dns_cache_.find(key); it != dns_cache_.end()) {
+        if (it->second.expires > now) {
+            co_return it->second.endpoints;
+        }
+        dns_cache_.erase(it);
+    }
+    deadline const d = c.total.earliest(deadline::after(c.connect, timeout_phase::connect));
+    tcp::resolver::results_type results;
+    try {
+        results = co_await within(resolve_name(to.host, std::to_string(to.port)), d, c);
+    } catch (boost::system::system_error const& e) {
+        if (e.code() == asio::error::operation_aborted) {
+            throw;
+        }
+        throw connection_error{e.code(), "cannot resolve " + to.host, c.method, *c.url};
+    }
+    std::vector<tcp::endpoint> endpoints;
+    for (auto const& entry : results) {
+        endpoints.push_back(entry.endpoint());
+    }
+    if (options_.dns_cache_ttl > clock::duration::zero() && !endpoints.empty()) {
+        dns_cache_[key] = dns_entry{endpoints, now + options_.dns_cache_ttl};
+    }
+    co_return endpoints;
+}
+
+awaitable<std::shared_ptr<connection>> connector::connect(origin const& to,
+                                                          connect_context const& c)
+{
+    std::vector<tcp::endpoint> const endpoints = co_await resolve(to, c);
+    deadline const connect_deadline =
+        c.total.earliest(deadline::after(c.connect, timeout_phase::connect));
+    error_code last = asio::error::host_not_found;
+    bool attempt_timed_out = false;
+    // Addresses in the resolver's order, one at a time (RFC 8305's racing is still to come).
+    for (tcp::endpoint const& endpoint : endpoints) {
+        deadline const d =
+            connect_deadline.earliest(deadline::after(c.sock_connect, timeout_phase::sock_connect));
+        stream_socket socket{executor_};
+        try {
+            last = co_await within(connect_socket(socket, endpoint), d, c);
+        } catch (timeout_error const& e) {
+            if (e.phase() != timeout_phase::sock_connect) {
+                throw; // connect or total: no time left for other addresses
+            }
+            attempt_timed_out = true;
+            continue;
+        }
+        if (!last) {
+            // Requests are small and latency matters more than segment count (aiohttp too).
+            error_code ignored;
+            socket.set_option(tcp::no_delay{true}, ignored);
+            co_return std::make_shared<connection>(std::move(socket), to.key());
+        }
+        if (last == asio::error::operation_aborted) {
+            throw boost::system::system_error{last};
+        }
+    }
+    if (attempt_timed_out) {
+        throw_timeout(timeout_phase::sock_connect, c);
+    }
+    throw connection_error{last, "cannot connect to " + to.host + ":" + std::to_string(to.port),
+                           c.method, *c.url};
+}
+
+} // namespace ahttp::client::detail

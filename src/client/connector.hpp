@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: BSL-1.0
+// The connection pool: idle connections per origin, limits as fair FIFO queues, a DNS cache.
+#pragma once
+
+#include "client/connection.hpp"
+
+#include <ahttp/client/session_options.hpp>
+#include <ahttp/semaphore.hpp>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ahttp::client::detail {
+
+/// Where a request goes: the pool key is "scheme://host:port".
+struct origin {
+    std::string scheme; ///< "http" (https later)
+    std::string host;   ///< as in the URL, without brackets for IPv6
+    std::uint16_t port = 80;
+    std::string key() const;
+};
+
+/// What a failure must name (the request, for the exception text) and the deadlines of the
+/// connect phase.
+struct connect_context {
+    http::method method = http::method::get;
+    std::string const* url = nullptr;
+    deadline total;                 ///< the whole request
+    clock::duration connect{};      ///< pool wait + DNS + connect (no_timeout: off)
+    clock::duration sock_connect{}; ///< one TCP attempt (no_timeout: off)
+};
+
+class connector;
+
+/// A connection lent by the pool. Give it back with release(); destroying an unreleased lease
+/// closes the connection (its state is unknown) and frees its slot.
+class lease {
+public:
+    lease() = default;
+    lease(std::shared_ptr<connector> owner, std::shared_ptr<connection> conn, bool reused) noexcept
+        : owner_(std::move(owner)), conn_(std::move(conn)), reused_(reused)
+    {
+    }
+    lease(lease&& other) noexcept = default;
+    lease& operator=(lease&& other) noexcept;
+    ~lease();
+
+    connection& conn() const noexcept { return *conn_; }
+    std::shared_ptr<connection> const& shared_conn() const noexcept { return conn_; }
+    explicit operator bool() const noexcept { return conn_ != nullptr; }
+    /// True if the connection carried earlier requests (a reuse may meet a closed socket).
+    bool reused() const noexcept { return reused_; }
+    /// Returns the connection: pooled when `keep_alive`, closed otherwise.
+    void release(bool keep_alive) noexcept;
+
+private:
+    std::shared_ptr<connector> owner_;
+    std::shared_ptr<connection> conn_;
+    bool reused_ = false;
+};
+
+class connector : public std::enable_shared_from_this<connector> {
+public:
+    connector(executor ex, connector_options options);
+    ~connector();
+
+    /// Lends a connection to `to`: an idle pooled one that is still open (oldest first),
+    /// unless `fresh`, else a new one.
+    /// @throws client::connection_error (DNS, refused…), client::timeout_error (connect,
+    ///   sock_connect or total).
+    awaitable<lease> acquire(origin const& to, bool fresh, connect_context const& context);
+
+    /// Closes the idle connections; later releases close theirs too.
+    void close() noexcept;
+
+    /// Idle connections to `key`, for tests and tracing.
+    std::size_t idle_count(std::string const& key) const noexcept;
+
+private:
+    friend class lease;
+    struct host_pool {
+        std::deque<std::shared_ptr<connection>> idle;
+        std::unique_ptr<semaphore> slots; ///< limit_per_host, if any
+        std::size_t in_use = 0;
+    };
+    struct dns_entry {
+        std::vector<boost::asio::ip::tcp::endpoint> endpoints;
+        clock::time_point expires;
+    };
+
+    void give_back(std::shared_ptr<connection> conn, bool keep_alive) noexcept;
+    awaitable<void> take_slots(host_pool& pool, connect_context const& context);
+    void return_slots(host_pool& pool) noexcept;
+    awaitable<std::vector<boost::asio::ip::tcp::endpoint>> resolve(origin const& to,
+                                                                   connect_context const& c);
+    awaitable<std::shared_ptr<connection>> connect(origin const& to, connect_context const& c);
+    void schedule_cleanup();
+    void close_expired_idle() noexcept;
+
+    executor executor_;
+    connector_options options_;
+    std::unique_ptr<semaphore> limit_; ///< limit, if any
+    std::map<std::string, host_pool, std::less<>> pools_;
+    std::map<std::string, dns_entry, std::less<>> dns_cache_;
+    boost::asio::steady_timer cleanup_timer_;
+    bool cleanup_armed_ = false;
+    bool closed_ = false;
+};
+
+} // namespace ahttp::client::detail

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: BSL-1.0
+// client::response: body reading over the pooled connection, decoding, text and JSON.
+#include "client/response_state.hpp"
+
+#include <ahttp/client/errors.hpp>
+
+#include <boost/json/parse.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace ahttp::client {
+namespace detail {
+
+namespace asio = boost::asio;
+
+void response_state::fail_io(error_code ec, char const* what)
+{
+    bool const expired = conn && conn.conn().expired();
+    timeout_phase const phase = expired ? conn.conn().expired_phase() : timeout_phase::total;
+    conn.release(false);
+    body_done = true;
+    if (expired) {
+        throw timeout_error{phase, method, url};
+    }
+    if (ec == asio::error::operation_aborted) {
+        throw boost::system::system_error{ec}; // cancelled: not an ahttp::error
+    }
+    throw payload_error{ec ? ec : make_error_code(errc::bad_response), what, method, url};
+}
+
+void response_state::finish_body()
+{
+    body_done = true;
+    if (conn) {
+        piece_owner = conn.shared_conn();
+        // Bytes after the body on an idle connection mean the server is out of step.
+        bool const clean = conn.conn().buffered().empty();
+        conn.release(keep_alive && clean);
+    }
+}
+
+awaitable<std::string_view> response_state::read_raw(std::size_t max_size)
+{
+    piece_owner.reset();
+    if (body_done || max_size == 0) {
+        co_return std::string_view{};
+    }
+    if (!conn) {
+        body_done = true;
+        throw payload_error{make_error_code(errc::invalid_state),
+                            "the response was released before its body was read", method, url};
+    }
+    connection& c = conn.conn();
+    for (;;) {
+        std::string_view const in = c.buffered();
+        switch (framing) {
+        case wire::response_framing::none:
+            finish_body();
+            co_return std::string_view{};
+        case wire::response_framing::content_length:
+            if (remaining == 0) {
+                finish_body();
+                co_return std::string_view{};
+            }
+            if (!in.empty()) {
+                auto const n = static_cast<std::size_t>(
+                    std::min<std::uint64_t>({in.size(), remaining, max_size}));
+                std::string_view const piece = in.substr(0, n);
+                c.consume(n);
+                remaining -= n;
+                if (remaining == 0) {
+                    finish_body(); // the view stays valid: consume() never frees
+                }
+                co_return piece;
+            }
+            break;
+        case wire::response_framing::chunked:
+            if (!in.empty()) {
+                auto const r = chunked.decode(in.substr(0, std::max(max_size, std::size_t{64})));
+                c.consume(r.consumed);
+                if (r.failed) {
+                    fail_io({}, "malformed chunked body");
+                }
+                if (r.done) {
+                    finish_body();
+                }
+                if (!r.data.empty() || r.done) {
+                    co_return r.data;
+                }
+                if (r.consumed != 0) {
+                    continue; // a size line or extension: look at what is left
+                }
+            }
+            break;
+        case wire::response_framing::until_close:
+            if (!in.empty()) {
+                std::size_t const n = std::min(in.size(), max_size);
+                std::string_view const piece = in.substr(0, n);
+                c.consume(n);
+                co_return piece;
+            }
+            break;
+        }
+        c.set_deadline(total.earliest(deadline::after(sock_read, timeout_phase::sock_read)));
+        error_code const ec = co_await c.read_more();
+        if (ec == asio::error::eof && framing == wire::response_framing::until_close) {
+            keep_alive = false;
+            finish_body();
+            co_return std::string_view{};
+        }
+        if (ec) {
+            fail_io(ec, ec == asio::error::eof ? "response body truncated: connection closed"
+                                               : "connection failed while reading the body");
+        }
+    }
+}
+
+awaitable<std::string_view> response_state::read_piece(std::size_t max_size)
+{
+    if (!decoder) {
+        co_return co_await read_raw(max_size);
+    }
+    for (;;) {
+        // Hand out what an earlier step decoded first, at most max_size at a time.
+        if (decoded_offset < decoded.size()) {
+            std::size_t const n = std::min(max_size, decoded.size() - decoded_offset);
+            std::string_view const piece = std::string_view{decoded}.substr(decoded_offset, n);
+            decoded_offset += n;
+            co_return piece;
+        }
+        decoded.clear();
+        decoded_offset = 0;
+        // Coded input goes in small steps: one step's output is bounded by what the codec
+        // expands 4 KiB into, not by the size of the whole body.
+        std::string_view const raw = co_await read_raw(4096);
+        if (raw.empty()) {
+            if (error_code const ec = decoder->finish()) {
+                decoder.reset();
+                fail_io(ec, "response body could not be decoded");
+            }
+            co_return std::string_view{};
+        }
+        if (error_code const ec = decoder->write(raw, decoded)) {
+            decoder.reset();
+            fail_io(ec, "response body could not be decoded");
+        }
+    }
+}
+
+awaitable<bool> response_state::discard(std::size_t limit)
+{
+    std::size_t seen = 0;
+    while (!body_done) {
+        std::string_view const piece = co_await read_raw(16384);
+        seen += piece.size();
+        if (seen > limit) {
+            conn.release(false);
+            body_done = true;
+            co_return false;
+        }
+    }
+    co_return true;
+}
+
+} // namespace detail
+
+namespace {
+
+std::string lower(std::string_view s)
+{
+    std::string out{s};
+    for (char& c : out) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return out;
+}
+
+std::string_view trim(std::string_view s) noexcept
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+/// ISO-8859-1 to UTF-8: every byte is the code point of the same value.
+std::string latin1_to_utf8(std::string_view in)
+{
+    std::string out;
+    out.reserve(in.size());
+    for (char const ch : in) {
+        auto const c = static_cast<unsigned char>(ch);
+        if (c < 0x80) {
+            out.push_back(ch);
+        } else {
+            out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+            out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+response::response(std::unique_ptr<detail::response_state> state) noexcept
+    : state_(std::move(state))
+{
+}
+response::response(response&&) noexcept = default;
+response& response::operator=(response&&) noexcept = default;
+response::~response() = default; // the lease closes an unread connection
+
+http::status response::status() const noexcept
+{
+    return state_->status;
+}
+std::string_view response::reason() const noexcept
+{
+    return state_->reason;
+}
+http::headers const& response::headers() const noexcept
+{
+    return state_->headers;
+}
+std::string const& response::url() const noexcept
+{
+    return state_->url;
+}
+http::method response::method() const noexcept
+{
+    return state_->method;
+}
+int response::version_minor() const noexcept
+{
+    return state_->version_minor;
+}
+std::vector<response> const& response::history() const noexcept
+{
+    return state_->history;
+}
+bool response::is_eof() const noexcept
+{
+    return state_->body_done && state_->decoded_offset >= state_->decoded.size();
+}
+
+std::string response::content_type() const
+{
+    std::string_view const value = state_->headers.value_or(http::field::content_type, "");
+    return lower(trim(value.substr(0, value.find(';'))));
+}
+
+std::string response::charset() const
+{
+    std::string_view value = state_->headers.value_or(http::field::content_type, "");
+    while (true) {
+        auto const semi = value.find(';');
+        if (semi == std::string_view::npos) {
+            return {};
+        }
+        value.remove_prefix(semi + 1);
+        std::string_view param = trim(value.substr(0, value.find(';')));
+        auto const eq = param.find('=');
+        if (eq != std::string_view::npos && lower(trim(param.substr(0, eq))) == "charset") {
+            std::string_view v = trim(param.substr(eq + 1));
+            if (v.size() >= 2 && v.front() == '"' && v.back() == '"') {
+                v = v.substr(1, v.size() - 2);
+            }
+            return lower(v);
+        }
+    }
+}
+
+std::optional<std::uint64_t> response::content_length() const noexcept
+{
+    if (state_->framing == wire::response_framing::content_length) {
+        return state_->declared_length;
+    }
+    return std::nullopt;
+}
+
+awaitable<std::string> response::read()
+{
+    detail::response_state& s = *state_;
+    if (s.body) {
+        co_return *s.body;
+    }
+    std::string out;
+    for (;;) {
+        std::string_view const piece = co_await s.read_piece(65536);
+        if (piece.empty()) {
+            break;
+        }
+        if (out.size() + piece.size() > s.max_body_size) {
+            s.conn.release(false);
+            s.body_done = true;
+            throw payload_error{make_error_code(errc::payload_too_large),
+                                "response body larger than max_body_size", s.method, s.url};
+        }
+        out.append(piece);
+    }
+    s.body = out;
+    co_return out;
+}
+
+awaitable<std::string> response::text()
+{
+    std::string body = co_await read();
+    std::string const cs = charset();
+    if (cs == "iso-8859-1" || cs == "latin1" || cs == "latin-1" || cs == "l1") {
+        co_return latin1_to_utf8(body);
+    }
+    co_return body;
+}
+
+awaitable<boost::json::value> response::json()
+{
+    std::string const body = co_await read();
+    boost::system::error_code ec;
+    boost::json::value value = boost::json::parse(body, ec);
+    if (ec) {
+        throw payload_error{make_error_code(errc::bad_response),
+                            "response body is not valid JSON: " + ec.message(), state_->method,
+                            state_->url};
+    }
+    co_return value;
+}
+
+awaitable<std::string_view> response::read_chunk(std::size_t max_size)
+{
+    co_return co_await state_->read_piece(max_size);
+}
+
+void response::raise_for_status()
+{
+    if (status_code() < 400) {
+        return;
+    }
+    release();
+    throw response_error{state_->status, state_->reason, state_->method, state_->url};
+}
+
+void response::release() noexcept
+{
+    detail::response_state& s = *state_;
+    if (s.conn) {
+        // Released with the body read: pooled (finish_body does it); otherwise closed.
+        s.conn.release(s.body_done && s.keep_alive && s.conn.conn().buffered().empty());
+    }
+}
+
+void response::close() noexcept
+{
+    state_->conn.release(false);
+    state_->body_done = true;
+}
+
+} // namespace ahttp::client

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: BSL-1.0
+// What a client::response holds: the head, its connection while the body is unread, and the
+// body's framing and decoder.
+#pragma once
+
+#include "client/connector.hpp"
+#include "compression/decoder.hpp"
+#include "wire/request_parser.hpp"
+#include "wire/response_parser.hpp"
+
+#include <ahttp/client/response.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ahttp::client::detail {
+
+struct response_state {
+    http::method method = http::method::get;
+    std::string url;
+    http::status status = http::status::ok;
+    std::string reason;
+    int version_minor = 1;
+    http::headers headers;
+    std::vector<response> history;
+
+    lease conn; ///< held while the body is unread
+    /// Keeps the buffer of a connection released at the end of the body alive until the next
+    /// read: the last piece handed out is a view into it (and force_close would free it).
+    std::shared_ptr<connection> piece_owner;
+    bool keep_alive = true;
+    wire::response_framing framing = wire::response_framing::none;
+    std::uint64_t remaining = 0;       ///< content_length framing: bytes left
+    std::uint64_t declared_length = 0; ///< content_length framing: as sent
+    wire::chunked_decoder chunked;
+    bool body_done = false;
+    std::optional<compression::decoder> decoder; ///< set when decoding a Content-Encoding
+    std::string decoded;                         ///< decoded bytes not yet handed out
+    std::size_t decoded_offset = 0;              ///< where the next piece of them starts
+    std::optional<std::string> body;             ///< read()'s result, kept
+
+    deadline total;              ///< the request's total deadline
+    clock::duration sock_read{}; ///< no_timeout: off
+    std::size_t max_body_size = 0;
+
+    /// Reads the next raw (still coded) piece of the body; empty at its end. Releases the
+    /// connection when the body ends.
+    awaitable<std::string_view> read_raw(std::size_t max_size);
+    /// The next decoded piece; empty at the end.
+    awaitable<std::string_view> read_piece(std::size_t max_size);
+    /// Reads the rest of the body and drops it (redirects); false if it was too long to
+    /// be worth it, and the connection was closed instead.
+    awaitable<bool> discard(std::size_t limit);
+    /// The body ended: give the connection back.
+    void finish_body();
+
+    [[noreturn]] void fail_io(error_code ec, char const* what);
+};
+
+} // namespace ahttp::client::detail

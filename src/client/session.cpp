@@ -1,0 +1,535 @@
+// SPDX-License-Identifier: BSL-1.0
+// client::session: URL handling, the request on the wire, the response head, redirects.
+#include "client/connector.hpp"
+#include "client/response_state.hpp"
+
+#include <ahttp/client/errors.hpp>
+#include <ahttp/client/session.hpp>
+
+#include <boost/json/serialize.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+
+#include <algorithm>
+#include <charconv>
+
+namespace ahttp::client {
+namespace {
+
+namespace asio = boost::asio;
+namespace urls = boost::urls;
+using detail::clock;
+using detail::deadline;
+
+// ---- URLs --------------------------------------------------------------------------------
+
+/// A parsed absolute http URL, ready to be requested.
+struct target {
+    urls::url url;
+    detail::origin origin;
+    std::string host_field; ///< the Host header: host, plus the port when not the default
+    std::string request_target;
+};
+
+target make_target(urls::url url)
+{
+    std::string const text{url.buffer()};
+    if (!url.has_scheme()) {
+        throw invalid_url{"URL has no scheme", text};
+    }
+    url.normalize_scheme();
+    std::string const scheme{url.scheme()};
+    if (scheme == "https") {
+        throw invalid_url{"https is not supported yet", text};
+    }
+    if (scheme != "http") {
+        throw invalid_url{"unsupported URL scheme '" + scheme + "'", text};
+    }
+    if (!url.has_authority() || url.encoded_host().empty()) {
+        throw invalid_url{"URL has no host", text};
+    }
+    if (url.has_userinfo()) {
+        throw invalid_url{"credentials in URLs are not supported yet", text};
+    }
+    target t;
+    t.origin.scheme = scheme;
+    if (url.host_type() == urls::host_type::ipv6) {
+        t.origin.host = url.host_ipv6_address().to_string();
+    } else {
+        t.origin.host = url.host();
+        for (char& c : t.origin.host) {
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+    }
+    t.origin.port = 80;
+    t.host_field = std::string{url.encoded_host_and_port()};
+    if (url.has_port()) {
+        std::uint16_t port = 0;
+        auto const p = url.port();
+        auto const [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
+        if (ec != std::errc{} || end != p.data() + p.size() || port == 0) {
+            throw invalid_url{"invalid port", text};
+        }
+        t.origin.port = port;
+        if (port == 80) {
+            t.host_field = std::string{url.encoded_host()};
+        }
+    }
+    t.request_target = url.encoded_path().empty() ? "/" : std::string{url.encoded_path()};
+    if (url.has_query()) {
+        t.request_target.push_back('?');
+        t.request_target.append(url.encoded_query());
+    }
+    url.remove_fragment();
+    t.url = std::move(url);
+    return t;
+}
+
+/// Parses `text` (relative to `base` if given) and appends `params` to its query.
+target resolve_url(std::string_view base, std::string_view text, http::query_params const& params)
+{
+    auto parsed = urls::parse_uri_reference(text);
+    if (!parsed) {
+        throw invalid_url{"malformed URL", std::string{text}};
+    }
+    urls::url url;
+    if (parsed->has_scheme()) {
+        url = *parsed;
+    } else if (!base.empty()) {
+        auto const b = urls::parse_uri(base);
+        if (!b) {
+            throw invalid_url{"malformed base_url", std::string{base}};
+        }
+        if (auto r = urls::resolve(*b, *parsed, url); !r) {
+            throw invalid_url{"cannot resolve against base_url", std::string{text}};
+        }
+    } else {
+        throw invalid_url{"URL has no scheme (and the session has no base_url)", std::string{text}};
+    }
+    if (!params.empty()) {
+        std::string query{url.encoded_query()};
+        if (!query.empty()) {
+            query.push_back('&');
+        }
+        query.append(params.encode());
+        url.set_encoded_query(query);
+    }
+    return make_target(std::move(url));
+}
+
+// ---- the request -------------------------------------------------------------------------
+
+bool valid_field_name(std::string_view name) noexcept
+{
+    if (name.empty()) {
+        return false;
+    }
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        auto const u = static_cast<unsigned char>(c);
+        return u > 0x20 && u < 0x7f && c != ':' && c != '(' && c != ')' && c != ',' && c != ';' &&
+               c != '"' && c != '/' && c != '[' && c != ']' && c != '?' && c != '=' && c != '{' &&
+               c != '}' && c != '<' && c != '>' && c != '@' && c != '\\';
+    });
+}
+
+bool valid_field_value(std::string_view value) noexcept
+{
+    return std::none_of(value.begin(), value.end(), [](char c) {
+        auto const u = static_cast<unsigned char>(c);
+        return (u < 0x20 && c != '\t') || u == 0x7f;
+    });
+}
+
+/// One request as it goes on the wire, and what the redirect logic may change.
+struct outgoing {
+    http::method method = http::method::get;
+    http::headers headers; ///< session's merged with the request's
+    std::optional<std::string> body;
+    std::string content_type; ///< for the body, unless headers set one
+};
+
+std::string serialize(outgoing const& out, target const& t, session_options const& defaults)
+{
+    std::string wire;
+    wire.reserve(256 + (out.body ? out.body->size() : 0));
+    wire.append(http::to_string(out.method)).push_back(' ');
+    wire.append(t.request_target).append(" HTTP/1.1\r\n");
+    auto field = [&](std::string_view name, std::string_view value) {
+        if (!valid_field_name(name) || !valid_field_value(value)) {
+            throw client_error{make_error_code(errc::invalid_argument),
+                               "invalid header field '" + std::string{name} + "'", out.method,
+                               std::string{t.url.buffer()}};
+        }
+        wire.append(name).append(": ").append(value).append("\r\n");
+    };
+    if (!out.headers.contains(http::field::host)) {
+        field("Host", t.host_field);
+    }
+    for (auto const& [name, value] : out.headers) {
+        if (http::iequals(name, "Content-Length") || http::iequals(name, "Transfer-Encoding")) {
+            continue; // ours to write: a wrong one would desynchronise the connection
+        }
+        field(name, value);
+    }
+    if (!out.headers.contains(http::field::user_agent) && !defaults.user_agent.empty()) {
+        field("User-Agent", defaults.user_agent);
+    }
+    if (!out.headers.contains(http::field::accept)) {
+        field("Accept", "*/*");
+    }
+    if (defaults.auto_decompress && !out.headers.contains(http::field::accept_encoding)) {
+        field("Accept-Encoding", "gzip, deflate, br");
+    }
+    bool const method_expects_body = out.method == http::method::post ||
+                                     out.method == http::method::put ||
+                                     out.method == http::method::patch;
+    if (out.body) {
+        if (!out.content_type.empty() && !out.headers.contains(http::field::content_type)) {
+            field("Content-Type", out.content_type);
+        }
+        field("Content-Length", std::to_string(out.body->size()));
+    } else if (method_expects_body) {
+        field("Content-Length", "0"); // RFC 9110 §8.6: a POST without content says so
+    }
+    wire.append("\r\n");
+    if (out.body) {
+        wire.append(*out.body);
+    }
+    return wire;
+}
+
+clock::duration pick(std::optional<clock::duration> request, std::optional<clock::duration> session,
+                     std::optional<clock::duration> fallback)
+{
+    return request ? *request : session ? *session : *fallback;
+}
+
+struct timeouts {
+    deadline total;
+    clock::duration connect;
+    clock::duration sock_connect;
+    clock::duration sock_read;
+};
+
+timeouts resolve_timeouts(client_timeout const& request, client_timeout const& session)
+{
+    client_timeout const defaults = default_timeout();
+    timeouts t;
+    t.total =
+        deadline::after(pick(request.total, session.total, defaults.total), timeout_phase::total);
+    t.connect = pick(request.connect, session.connect, defaults.connect);
+    t.sock_connect = pick(request.sock_connect, session.sock_connect, defaults.sock_connect);
+    t.sock_read = pick(request.sock_read, session.sock_read, defaults.sock_read);
+    return t;
+}
+
+bool is_redirect(unsigned status) noexcept
+{
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+/// What went wrong before a response head arrived, for the retry decision.
+struct exchange_failure {
+    error_code code;
+    bool nothing_received = false; ///< not one byte of a response: a stale pooled connection
+    char const* what = "";
+};
+
+} // namespace
+
+// ---- session -----------------------------------------------------------------------------
+
+session::session(executor ex) : session(std::move(ex), session_options{}) {}
+
+session::session(executor ex, session_options options)
+    : executor_(std::move(ex)), options_(std::move(options)),
+      connector_(std::make_shared<detail::connector>(executor_, options_.connector))
+{
+}
+
+session::~session()
+{
+    close();
+}
+
+session::session(session&&) noexcept = default;
+session& session::operator=(session&&) noexcept = default;
+
+void session::close() noexcept
+{
+    if (connector_) {
+        connector_->close();
+    }
+}
+
+awaitable<response> session::get(std::string_view url)
+{
+    request_options none; // named: see request()
+    co_return co_await request(http::method::get, url, std::move(none));
+}
+awaitable<response> session::get(std::string_view url, request_options options)
+{
+    co_return co_await request(http::method::get, url, std::move(options));
+}
+awaitable<response> session::post(std::string_view url)
+{
+    request_options none; // named: see request()
+    co_return co_await request(http::method::post, url, std::move(none));
+}
+awaitable<response> session::post(std::string_view url, request_options options)
+{
+    co_return co_await request(http::method::post, url, std::move(options));
+}
+awaitable<response> session::put(std::string_view url)
+{
+    request_options none; // named: see request()
+    co_return co_await request(http::method::put, url, std::move(none));
+}
+awaitable<response> session::put(std::string_view url, request_options options)
+{
+    co_return co_await request(http::method::put, url, std::move(options));
+}
+awaitable<response> session::patch(std::string_view url)
+{
+    request_options none; // named: see request()
+    co_return co_await request(http::method::patch, url, std::move(none));
+}
+awaitable<response> session::patch(std::string_view url, request_options options)
+{
+    co_return co_await request(http::method::patch, url, std::move(options));
+}
+awaitable<response> session::delete_(std::string_view url)
+{
+    request_options none; // named: see request()
+    co_return co_await request(http::method::delete_, url, std::move(none));
+}
+awaitable<response> session::delete_(std::string_view url, request_options options)
+{
+    co_return co_await request(http::method::delete_, url, std::move(options));
+}
+awaitable<response> session::head(std::string_view url)
+{
+    request_options none; // named: see request()
+    co_return co_await request(http::method::head, url, std::move(none));
+}
+awaitable<response> session::head(std::string_view url, request_options options)
+{
+    co_return co_await request(http::method::head, url, std::move(options));
+}
+awaitable<response> session::options(std::string_view url)
+{
+    request_options none; // named: see request()
+    co_return co_await request(http::method::options, url, std::move(none));
+}
+awaitable<response> session::options(std::string_view url, request_options options)
+{
+    co_return co_await request(http::method::options, url, std::move(options));
+}
+awaitable<response> session::request(http::method method, std::string_view url)
+{
+    request_options none; // named, not a braced temporary in the co_await (g++ 12)
+    co_return co_await request(method, url, std::move(none));
+}
+
+namespace {
+
+/// Sends `wire` on `conn` and reads a final response head into a new response_state.
+/// Returns the failure instead of throwing when nothing came back, so the caller can retry.
+awaitable<std::unique_ptr<detail::response_state>> exchange(detail::lease& conn,
+                                                            std::string const& wire,
+                                                            http::method method, timeouts const& t,
+                                                            exchange_failure& failure)
+{
+    detail::connection& c = conn.conn();
+    c.count_request();
+    deadline const read_deadline =
+        t.total.earliest(deadline::after(t.sock_read, timeout_phase::sock_read));
+    c.set_deadline(t.total);
+    if (error_code const ec = co_await c.write(wire)) {
+        failure = {ec, true, "cannot send the request"};
+        co_return nullptr;
+    }
+    wire::response_parser const parser;
+    wire::response_head head;
+    wire::parse_error error;
+    bool received = false;
+    for (;;) {
+        std::string_view const in = c.buffered();
+        auto const status =
+            in.empty() ? wire::parse_status::need_more
+                       : parser.parse(in, head, error, {.head = method == http::method::head});
+        if (status == wire::parse_status::error) {
+            failure = {make_error_code(errc::bad_response), false, error.reason.data()};
+            co_return nullptr;
+        }
+        if (status == wire::parse_status::complete) {
+            if (head.status >= 100 && head.status < 200 && head.status != 101) {
+                c.consume(head.head_size); // 100 Continue, 103 Early Hints: not the answer
+                continue;
+            }
+            break;
+        }
+        c.set_deadline(read_deadline);
+        error_code const ec = co_await c.read_more();
+        if (ec) {
+            failure = {ec, !received && c.buffered().empty(),
+                       ec == asio::error::eof ? "server closed the connection without a response"
+                                              : "connection failed before a response"};
+            co_return nullptr;
+        }
+        received = true;
+    }
+    auto state = std::make_unique<detail::response_state>();
+    state->method = method;
+    state->status = static_cast<http::status>(head.status);
+    state->reason = std::string{head.reason};
+    state->version_minor = head.version_minor;
+    for (auto const& [name, value] : head.fields) {
+        state->headers.add(name, value);
+    }
+    state->framing = head.framing;
+    state->remaining = head.content_length;
+    state->declared_length = head.content_length;
+    state->keep_alive = head.keep_alive;
+    c.consume(head.head_size);
+    co_return state;
+}
+
+} // namespace
+
+awaitable<response> session::request(http::method method, std::string_view url_text,
+                                     request_options options)
+{
+    timeouts const t = resolve_timeouts(options.timeout, options_.timeout);
+    target where = resolve_url(options_.base_url, url_text, options.params);
+
+    outgoing out;
+    out.method = method;
+    out.headers = options_.headers;
+    for (auto const& [name, value] : options.headers) {
+        out.headers.erase(name);
+    }
+    for (auto const& [name, value] : options.headers) {
+        out.headers.add(name, value);
+    }
+    int bodies = 0;
+    if (options.data) {
+        out.body = std::move(*options.data);
+        out.content_type = "application/octet-stream";
+        ++bodies;
+    }
+    if (options.form) {
+        out.body = options.form->encode();
+        out.content_type = "application/x-www-form-urlencoded";
+        ++bodies;
+    }
+    if (options.json) {
+        out.body = boost::json::serialize(*options.json);
+        out.content_type = "application/json";
+        ++bodies;
+    }
+    if (bodies > 1) {
+        throw client_error{make_error_code(errc::invalid_argument),
+                           "set only one of data, form and json", method, std::string{url_text}};
+    }
+    bool const follow = options.allow_redirects.value_or(true);
+    std::size_t const max_redirects = options.max_redirects.value_or(options_.max_redirects);
+    std::vector<response> history;
+
+    for (;;) {
+        std::string const url{where.url.buffer()};
+        std::string const wire = serialize(out, where, options_);
+        detail::connect_context const context{out.method, &url, t.total, t.connect, t.sock_connect};
+        std::unique_ptr<detail::response_state> state;
+        detail::lease conn;
+        bool fresh = false;
+        for (;;) {
+            conn = co_await connector_->acquire(where.origin, fresh, context);
+            exchange_failure failure;
+            state = co_await exchange(conn, wire, out.method, t, failure);
+            if (state) {
+                break;
+            }
+            detail::connection& c = conn.conn();
+            bool const expired = c.expired();
+            timeout_phase const phase = c.expired_phase();
+            bool const reused = conn.reused();
+            conn.release(false);
+            if (expired) {
+                throw timeout_error{phase, out.method, url};
+            }
+            if (failure.code == asio::error::operation_aborted) {
+                throw boost::system::system_error{failure.code};
+            }
+            // The keep-alive race: the server closed an idle connection as we reused it.
+            // Safe to send again only if nothing came back and the method is idempotent.
+            if (reused && failure.nothing_received && http::is_idempotent(out.method) && !fresh) {
+                fresh = true;
+                continue;
+            }
+            if (failure.code == errc::bad_response) {
+                throw payload_error{failure.code, failure.what, out.method, url};
+            }
+            throw connection_error{failure.code, failure.what, out.method, url};
+        }
+        state->url = url;
+        state->conn = std::move(conn);
+        state->total = t.total;
+        state->sock_read = t.sock_read;
+        state->max_body_size = options_.max_body_size;
+        if (options_.auto_decompress && state->framing != wire::response_framing::none) {
+            std::string_view const coding =
+                state->headers.value_or(http::field::content_encoding, "");
+            if (!coding.empty() && !http::iequals(coding, "identity")) {
+                if (auto const c = compression::parse_coding(coding)) {
+                    state->decoder.emplace(*c, std::numeric_limits<std::size_t>::max());
+                }
+                // An unknown coding is left as is: the caller sees Content-Encoding.
+            }
+        }
+        if (state->framing == wire::response_framing::none) {
+            state->finish_body();
+        }
+
+        unsigned const code = http::to_int(state->status);
+        auto const location = state->headers.find(http::field::location);
+        if (!follow || !is_redirect(code) || !location) {
+            state->history = std::move(history);
+            response result{std::move(state)};
+            if (options.raise_for_status.value_or(options_.raise_for_status)) {
+                result.raise_for_status();
+            }
+            co_return result;
+        }
+        if (history.size() >= max_redirects) {
+            state->conn.release(false);
+            throw too_many_redirects{state->status, state->reason, out.method, url};
+        }
+        // The next URL, resolved against this one (RFC 9110 §10.2.2 allows relative ones).
+        auto const ref = urls::parse_uri_reference(*location);
+        urls::url next;
+        if (!ref || !urls::resolve(where.url, *ref, next)) {
+            state->conn.release(false);
+            throw invalid_url{"invalid redirect Location", std::string{*location}};
+        }
+        co_await state->discard(64 * 1024);
+        // RFC 9110 §15.4: 303 turns anything but HEAD into GET; 301 and 302 turn POST into
+        // GET as browsers and aiohttp do; 307 and 308 repeat the request as it was.
+        if ((code == 303 && out.method != http::method::head) ||
+            ((code == 301 || code == 302) && out.method == http::method::post)) {
+            out.method = http::method::get;
+            out.body.reset();
+            out.headers.erase(http::field::content_type);
+        }
+        target next_target = make_target(std::move(next));
+        if (next_target.origin.key() != where.origin.key()) {
+            // Credentials meant for one origin must not leak to another.
+            out.headers.erase(http::field::authorization);
+        }
+        out.headers.erase(http::field::host);
+        history.emplace_back(std::move(state));
+        where = std::move(next_target);
+    }
+}
+
+} // namespace ahttp::client

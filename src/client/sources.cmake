@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: BSL-1.0
+# The HTTP client: session, connection pool, responses.
+list(APPEND AHTTP_SOURCES
+  client/connection.cpp
+  client/connector.cpp
+  client/errors.cpp
+  client/response.cpp
+  client/session.cpp
+)

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: BSL-1.0
+// client::session against misbehaving servers (scripted over loopback): the keep-alive race,
+// truncated and malformed responses, refused and stalled connections. Each failure must be
+// its typed exception, and the session must keep working afterwards.
+#include "support/scripted_server.hpp"
+
+#include <ahttp/client.hpp>
+#include <ahttp/sleep.hpp>
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <chrono>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <string>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace client = ahttp::client;
+using ahttp::awaitable;
+using ahttp::test::scripted_connection;
+using ahttp::test::scripted_server;
+
+constexpr char const* ok_response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+
+// g++ 12 miscompiles aggregate temporaries (braced options) inside a co_await expression:
+// it copies them bitwise. Options are therefore always named before the co_await.
+awaitable<client::session> make_session(client::session_options options)
+{
+    auto executor = co_await boost::asio::this_coro::executor;
+    client::session session{executor, std::move(options)};
+    co_return session;
+}
+
+awaitable<client::session> make_session()
+{
+    auto executor = co_await boost::asio::this_coro::executor;
+    client::session session{executor};
+    co_return session;
+}
+
+std::size_t open_fds()
+{
+    std::size_t n = 0;
+    if (DIR* d = ::opendir("/proc/self/fd")) {
+        while (::readdir(d) != nullptr) {
+            ++n;
+        }
+        ::closedir(d);
+    }
+    return n;
+}
+
+/// The keep-alive race made deterministic: each connection answers one request, then closes
+/// when the next one arrives, without a response (as a server whose idle timeout fires just
+/// as the client reuses the connection).
+void answer_once_then_drop(scripted_connection& c, int)
+{
+    if (c.read_request().empty()) {
+        return;
+    }
+    c.send(ok_response);
+    c.read_request(); // the reused request: dropped unanswered
+}
+
+TEST(ClientFaultsTest, RetriesAnIdempotentRequestOnAStaleConnection)
+{
+    scripted_server server{answer_once_then_drop};
+    auto const bodies = ahttp::run([&]() -> awaitable<std::vector<std::string>> {
+        client::session session = co_await make_session();
+        std::vector<std::string> out;
+        for (int i = 0; i < 20; ++i) {
+            auto r = co_await session.get(server.url("/"));
+            out.push_back(co_await r.text());
+        }
+        co_return out;
+    }());
+    EXPECT_EQ(bodies, std::vector<std::string>(20, "ok"));
+    EXPECT_GE(server.connections(), 20);
+}
+
+TEST(ClientFaultsTest, NeverReplaysAPostOnAStaleConnection)
+{
+    scripted_server server{answer_once_then_drop};
+    ahttp::run([&]() -> awaitable<void> {
+        client::session session = co_await make_session();
+        client::request_options first_post{.data = std::string{"x"}};
+        auto r = co_await session.post(server.url("/"), std::move(first_post));
+        EXPECT_EQ(co_await r.text(), "ok");
+        try {
+            client::request_options second_post{.data = std::string{"once"}};
+            co_await session.post(server.url("/"), std::move(second_post));
+            ADD_FAILURE() << "a POST was replayed or answered";
+        } catch (client::connection_error const& e) {
+            EXPECT_EQ(e.method(), ahttp::http::method::post);
+        }
+    }());
+    EXPECT_EQ(server.connections(), 1);
+}
+
+TEST(ClientFaultsTest, DetectsAConnectionClosedWhileIdle)
+{
+    // The server closes right after each response, without saying so: the pool's peek sees
+    // the FIN and opens a new connection instead of failing.
+    scripted_server server{[](scripted_connection& c, int) {
+        if (!c.read_request().empty()) {
+            c.send(ok_response);
+        }
+    }};
+    ahttp::run([&]() -> awaitable<void> {
+        client::session session = co_await make_session();
+        for (int i = 0; i < 5; ++i) {
+            client::request_options post_body{.data = std::string{"x"}};
+            auto r = co_await session.post(server.url("/"), std::move(post_body));
+            EXPECT_EQ(co_await r.text(), "ok");
+            co_await ahttp::sleep(20ms); // let the FIN arrive before the next reuse
+        }
+    }());
+    EXPECT_EQ(server.connections(), 5);
+}
+
+TEST(ClientFaultsTest, TruncatedBodyIsAPayloadError)
+{
+    scripted_server server{[](scripted_connection& c, int) {
+        c.read_request();
+        c.send("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b");
+    }};
+    ahttp::run([&]() -> awaitable<void> {
+        client::session session = co_await make_session();
+        auto r = co_await session.get(server.url("/"));
+        EXPECT_THROW(co_await r.read(), client::payload_error);
+    }());
+}
+
+TEST(ClientFaultsTest, TruncatedChunkedBodyIsAPayloadError)
+{
+    scripted_server server{[](scripted_connection& c, int) {
+        c.read_request();
+        c.send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
+    }};
+    ahttp::run([&]() -> awaitable<void> {
+        client::session session = co_await make_session();
+        auto r = co_await session.get(server.url("/"));
+        EXPECT_THROW(co_await r.read(), client::payload_error);
+    }());
+}
+
+TEST(ClientFaultsTest, MalformedChunkedBodyIsAPayloadError)
+{
+    scripted_server server{[](scripted_connection& c, int) {
+        c.read_request();
+        c.send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n");
+    }};
+    ahttp::run([&]() -> awaitable<void> {
+        client::session session = co_await make_session();
+        auto r = co_await session.get(server.url("/"));
+        EXPECT_THROW(co_await r.read(), client::payload_error);
+    }());
+}
+
+TEST(ClientFaultsTest, GarbageStatusLineIsAPayloadError)
+{
+    scripted_server server{[](scripted_connection& c, int) {
+        c.read_request();
+        c.send("SMTP ready\r\n\r\n");
+    }};
+    EXPECT_THROW(ahttp::run([&]() -> awaitable<void> {
+                     client::session session = co_await make_session();
+                     co_await session.get(server.url("/"));
+                 }()),
+                 client::payload_error);
+}
+
+TEST(ClientFaultsTest, ConflictingFramingIsAPayloadError)
+{
+    scripted_server server{[](scripted_connection& c, int) {
+        c.read_request();
+        c.send("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd");
+    }};
+    EXPECT_THROW(ahttp::run([&]() -> awaitable<void> {
+                     client::session session = co_await make_session();
+                     co_await session.get(server.url("/"));
+                 }()),
+                 client::payload_error);
+}
+
+TEST(ClientFaultsTest, ReadsABodyDelimitedByClose)
+{
+    scripted_server server{[](scripted_connection& c, int) {
+        c.read_request();
+        c.send("HTTP/1.0 200 OK\r\n\r\nuntil the end");
+    }};
+    auto const body = ahttp::run([&]() -> awaitable<std::string> {
+        client::session session = co_await make_session();
+        auto r = co_await session.get(server.url("/"));
+        co_return co_await r.text();
+    }());
+    EXPECT_EQ(body, "until the end");
+}
+
+TEST(ClientFaultsTest, SkipsInterimResponses)
+{
+    scripted_server server{[](scripted_connection& c, int) {
+        c.read_request();
+        c.send("HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n");
+        c.send(ok_response);
+    }};
+    auto const body = ahttp::run([&]() -> awaitable<std::string> {
+        client::session session = co_await make_session();
+        auto r = co_await session.get(server.url("/"));
+        EXPECT_EQ(r.status_code(), 200u);
+        co_return co_await r.text();
+    }());
+    EXPECT_EQ(body, "ok");
+}
+
+TEST(ClientFaultsTest, RefusedConnectionIsAConnectionError)
+{
+    // A port that was just free: nothing listens there.
+    std::uint16_t port = 0;
+    {
+        scripted_server probe{[](scripted_connection&, int) {}};
+        port = probe.port();
+    }
+    try {
+        ahttp::run([&]() -> awaitable<void> {
+            client::session session = co_await make_session();
+            co_await session.get("http://127.0.0.1:" + std::to_string(port) + "/");
+        }());
+        FAIL() << "no exception";
+    } catch (client::connection_error const& e) {
+        EXPECT_EQ(e.code(), boost::asio::error::connection_refused);
+    }
+}
+
+TEST(ClientFaultsTest, UnknownHostIsAConnectionError)
+{
+    EXPECT_THROW(ahttp::run([&]() -> awaitable<void> {
+                     client::session session = co_await make_session();
+                     co_await session.get("http://no-such-host.invalid/");
+                 }()),
+                 client::connection_error);
+}
+
+TEST(ClientFaultsTest, StalledConnectHitsSockConnect)
+{
+    // A listener with a full accept queue: the kernel drops further SYNs, so connect() hangs.
+    int const listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ASSERT_EQ(::listen(listener, 0), 0);
+    socklen_t length = sizeof address;
+    ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
+    std::vector<int> fillers;
+    for (int i = 0; i < 4; ++i) { // fill the queue (backlog 0 still admits one or two)
+        int const fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+        fillers.push_back(fd);
+    }
+    std::string const url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/";
+    auto const started = std::chrono::steady_clock::now();
+    try {
+        ahttp::run([&]() -> awaitable<void> {
+            client::session session = co_await make_session();
+            client::request_options short_connect{.timeout = {.sock_connect = 300ms}};
+            co_await session.get(url, std::move(short_connect));
+        }());
+        ADD_FAILURE() << "connected";
+    } catch (client::timeout_error const& e) {
+        EXPECT_EQ(e.phase(), client::timeout_phase::sock_connect);
+    }
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+    for (int fd : fillers) {
+        ::close(fd);
+    }
+    ::close(listener);
+}
+
+TEST(ClientFaultsTest, ServerThatNeverAnswersHitsSockRead)
+{
+    scripted_server server{[](scripted_connection& c, int) {
+        c.read_request();
+        c.wait_closed(3s);
+    }};
+    try {
+        ahttp::run([&]() -> awaitable<void> {
+            client::session session = co_await make_session();
+            client::request_options short_read{.timeout = {.sock_read = 200ms}};
+            co_await session.get(server.url("/"), std::move(short_read));
+        }());
+        FAIL() << "no timeout";
+    } catch (client::timeout_error const& e) {
+        EXPECT_EQ(e.phase(), client::timeout_phase::sock_read);
+    }
+}
+
+TEST(ClientFaultsTest, LeaksNoDescriptors)
+{
+    scripted_server server{answer_once_then_drop};
+    auto const before = open_fds();
+    ahttp::run([&]() -> awaitable<void> {
+        client::session session = co_await make_session();
+        for (int i = 0; i < 10; ++i) {
+            auto r = co_await session.get(server.url("/"));
+            co_await r.read();
+        }
+        try {
+            co_await session.post(server.url("/"));
+        } catch (client::connection_error const&) {
+        }
+    }());
+    EXPECT_EQ(open_fds(), before);
+}
+
+} // namespace

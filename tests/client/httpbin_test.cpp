@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: BSL-1.0
+// client::session against the real httpbin (python3-httpbin under gunicorn, started here on a
+// free loopback port): seed 003's 100 GETs with query strings, and the endpoints aiohttp
+// users test clients with — codings, redirects, status codes, bodies, streams, delays.
+#include "support/process.hpp"
+#include "support/running_process.hpp"
+
+#include <ahttp/client.hpp>
+#include <ahttp/gather.hpp>
+
+#include <boost/json.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace client = ahttp::client;
+namespace json = boost::json;
+using ahttp::awaitable;
+using ahttp::test::running_process;
+
+class HttpbinTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite()
+    {
+        // gthread workers keep connections alive; two of them, four threads each, are plenty.
+        httpbin_ = std::make_unique<running_process>(std::vector<std::string>{
+            ahttp::test::system_python, "-m", "gunicorn", "-b", "127.0.0.1:0", "-w", "2", "-k",
+            "gthread", "--threads", "4", "httpbin:app"});
+        auto const match = httpbin_->wait_for_stderr(
+            std::regex{R"(Listening at: http://127\.0\.0\.1:(\d+))"}, 30s);
+        if (match) {
+            base_ = "http://127.0.0.1:" + (*match)[1].str();
+        }
+    }
+    static void TearDownTestSuite() { httpbin_.reset(); }
+
+    void SetUp() override
+    {
+        if (base_.empty()) {
+            GTEST_FAIL() << "gunicorn did not start: " << httpbin_->err();
+        }
+    }
+
+    static inline std::unique_ptr<running_process> httpbin_;
+    static inline std::string base_;
+};
+
+awaitable<client::session> make_session(client::session_options options)
+{
+    // Options are named before the co_await: g++ 12 miscompiles braced temporaries there.
+    auto executor = co_await boost::asio::this_coro::executor;
+    client::session session{executor, std::move(options)};
+    co_return session;
+}
+
+awaitable<client::session> make_session()
+{
+    auto executor = co_await boost::asio::this_coro::executor;
+    client::session session{executor};
+    co_return session;
+}
+
+awaitable<json::value> get_json(client::session& session, std::string url,
+                                client::request_options options)
+{
+    client::response r = co_await session.get(url, std::move(options));
+    r.raise_for_status();
+    co_return co_await r.json();
+}
+
+awaitable<json::value> get_json(client::session& session, std::string url)
+{
+    client::response r = co_await session.get(url);
+    r.raise_for_status();
+    co_return co_await r.json();
+}
+
+awaitable<json::value> fetch_key(client::session& session, int key)
+{
+    client::request_options options{.params = {{"key", std::to_string(key)}}};
+    client::response r = co_await session.get("get", std::move(options));
+    EXPECT_EQ(r.status_code(), 200u);
+    co_return co_await r.json();
+}
+
+TEST_F(HttpbinTest, SeedHundredGetsWithQueryStrings)
+{
+    // Seed 003: 100 concurrent GETs with ?key=i, a 10 s timeout, statuses checked.
+    auto const answers = ahttp::run([]() -> awaitable<std::vector<json::value>> {
+        client::session_options options{.base_url = base_ + "/", .timeout = {.total = 10s}};
+        client::session session = co_await make_session(std::move(options));
+        std::vector<awaitable<json::value>> requests;
+        for (int i = 0; i < 100; ++i) {
+            requests.push_back(fetch_key(session, i));
+        }
+        co_return co_await ahttp::gather(std::move(requests));
+    }());
+    ASSERT_EQ(answers.size(), 100u);
+    for (int i = 0; i < 100; ++i) {
+        EXPECT_EQ(answers[i].at("args").at("key").as_string(), std::to_string(i));
+        EXPECT_EQ(answers[i].at("url").as_string(), base_ + "/get?key=" + std::to_string(i));
+    }
+}
+
+TEST_F(HttpbinTest, DecodesGzipDeflateAndBrotli)
+{
+    ahttp::run([]() -> awaitable<void> {
+        client::session session = co_await make_session();
+        for (char const* coding : {"gzip", "deflate", "brotli"}) {
+            json::value const body = co_await get_json(session, base_ + "/" + coding);
+            std::string const flag = std::string{coding == std::string{"gzip"}      ? "gzipped"
+                                                 : coding == std::string{"deflate"} ? "deflated"
+                                                                                    : "brotli"};
+            EXPECT_TRUE(body.at(flag).as_bool()) << coding;
+        }
+    }());
+}
+
+TEST_F(HttpbinTest, FollowsRelativeAndAbsoluteRedirects)
+{
+    ahttp::run([]() -> awaitable<void> {
+        client::session session = co_await make_session();
+        client::response relative = co_await session.get(base_ + "/redirect/3");
+        EXPECT_EQ(relative.status_code(), 200u);
+        EXPECT_EQ(relative.history().size(), 3u);
+        EXPECT_EQ(relative.url(), base_ + "/get");
+        co_await relative.read();
+        client::response absolute = co_await session.get(base_ + "/absolute-redirect/2");
+        EXPECT_EQ(absolute.history().size(), 2u);
+        EXPECT_EQ(absolute.url(), base_ + "/get");
+        co_await absolute.read();
+        client::request_options limited{.max_redirects = 2};
+        EXPECT_THROW(co_await session.get(base_ + "/redirect/3", std::move(limited)),
+                     client::too_many_redirects);
+    }());
+}
+
+TEST_F(HttpbinTest, PostsJsonAndForms)
+{
+    ahttp::run([]() -> awaitable<void> {
+        client::session session = co_await make_session();
+        client::request_options json_body{.json = json::object{{"seed", 3}, {"name", "ahttp"}}};
+        client::response r1 = co_await session.post(base_ + "/post", std::move(json_body));
+        json::value const j1 = co_await r1.json();
+        EXPECT_EQ(j1.at("json"), (json::value{{"seed", 3}, {"name", "ahttp"}}));
+        client::request_options form_body{.form = ahttp::http::query_params{{"a", "1 2"}}};
+        client::response r2 = co_await session.put(base_ + "/put", std::move(form_body));
+        json::value const j2 = co_await r2.json();
+        EXPECT_EQ(j2.at("form").at("a").as_string(), "1 2");
+    }());
+}
+
+TEST_F(HttpbinTest, StatusCodesAreDataOrErrors)
+{
+    ahttp::run([]() -> awaitable<void> {
+        client::session session = co_await make_session();
+        client::response teapot = co_await session.get(base_ + "/status/418");
+        EXPECT_EQ(teapot.status_code(), 418u);
+        EXPECT_THROW(teapot.raise_for_status(), client::response_error);
+        client::response created = co_await session.post(base_ + "/status/201");
+        EXPECT_EQ(created.status_code(), 201u);
+        co_await created.read();
+    }());
+}
+
+TEST_F(HttpbinTest, BasicAuthHeader)
+{
+    ahttp::run([]() -> awaitable<void> {
+        client::session session = co_await make_session();
+        // "user:pass" in Base64; the `auth` option comes later.
+        client::request_options auth{.headers = {{"Authorization", "Basic dXNlcjpwYXNz"}}};
+        json::value const ok =
+            co_await get_json(session, base_ + "/basic-auth/user/pass", std::move(auth));
+        EXPECT_TRUE(ok.at("authenticated").as_bool());
+        client::response denied = co_await session.get(base_ + "/basic-auth/user/pass");
+        EXPECT_EQ(denied.status_code(), 401u);
+    }());
+}
+
+TEST_F(HttpbinTest, BytesStreamsAndResponseHeaders)
+{
+    ahttp::run([]() -> awaitable<void> {
+        client::session session = co_await make_session();
+        client::response bytes = co_await session.get(base_ + "/bytes/5000");
+        EXPECT_EQ((co_await bytes.read()).size(), 5000u);
+        client::response stream = co_await session.get(base_ + "/stream/5");
+        std::string const lines = co_await stream.text();
+        EXPECT_EQ(std::count(lines.begin(), lines.end(), '\n'), 5);
+        client::request_options params{.params = {{"X-Ahttp", "yes"}}};
+        client::response headers =
+            co_await session.get(base_ + "/response-headers", std::move(params));
+        EXPECT_EQ(headers.headers().value_or("X-Ahttp", ""), "yes");
+        co_await headers.read();
+    }());
+}
+
+TEST_F(HttpbinTest, DelayHitsTheTotalTimeout)
+{
+    ahttp::run([]() -> awaitable<void> {
+        client::session session = co_await make_session();
+        client::request_options quick{.timeout = {.total = 300ms}};
+        try {
+            co_await session.get(base_ + "/delay/3", std::move(quick));
+            ADD_FAILURE() << "no timeout";
+        } catch (client::timeout_error const& e) {
+            EXPECT_EQ(e.phase(), client::timeout_phase::total);
+        }
+    }());
+}
+
+} // namespace
