@@ -4,9 +4,13 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <sys/socket.h>
 
 namespace ahttp::client::detail {
@@ -69,8 +73,9 @@ awaitable<error_code> connection::read_more()
     }
     std::size_t const old_size = in_.size();
     in_.resize(old_size + read_size);
-    auto [ec, n] =
-        co_await socket_.async_read_some(asio::buffer(in_.data() + old_size, read_size), use_tuple);
+    auto const into = asio::buffer(in_.data() + old_size, read_size);
+    auto [ec, n] = tls_ ? co_await tls_->async_read_some(into, use_tuple)
+                        : co_await socket_.async_read_some(into, use_tuple);
     in_.resize(old_size + n);
     if (!ec && n == 0) {
         ec = asio::error::eof;
@@ -83,12 +88,56 @@ awaitable<error_code> connection::read_more()
 
 awaitable<error_code> connection::write(std::string_view data)
 {
-    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(data), use_tuple);
+    auto [ec, n] = tls_ ? co_await asio::async_write(*tls_, asio::buffer(data), use_tuple)
+                        : co_await asio::async_write(socket_, asio::buffer(data), use_tuple);
     (void)n;
     if (ec && expired_) {
         ec = asio::error::operation_aborted;
     }
     co_return ec;
+}
+
+awaitable<error_code> connection::handshake(asio::ssl::context& context, std::string const& host,
+                                            bool verify, std::string& reason)
+{
+    tls_ = std::make_unique<asio::ssl::stream<stream_socket&>>(socket_, context);
+    SSL* const ssl = tls_->native_handle();
+    error_code ec;
+    (void)asio::ip::make_address(host, ec);
+    bool const is_ip = !ec;
+    if (!is_ip) {
+        // SNI carries DNS names only (RFC 6066 §3).
+        SSL_set_tlsext_host_name(ssl, host.c_str());
+    }
+    if (verify) {
+        tls_->set_verify_mode(asio::ssl::verify_peer);
+        // OpenSSL's own name check (RFC 6125), so a mismatch is reported as such by the
+        // verify result rather than as an anonymous callback failure.
+        X509_VERIFY_PARAM* const param = SSL_get0_param(ssl);
+        if (is_ip) {
+            X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str());
+        } else {
+            X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+            X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size());
+        }
+    } else {
+        tls_->set_verify_mode(asio::ssl::verify_none);
+    }
+    auto [hs] = co_await tls_->async_handshake(asio::ssl::stream_base::client, use_tuple);
+    if (hs == asio::error::operation_aborted) {
+        throw boost::system::system_error{hs}; // lets a surrounding wait_for see it
+    }
+    if (hs) {
+        long const verify_result = SSL_get_verify_result(ssl);
+        if (verify && verify_result != X509_V_OK) {
+            reason = X509_verify_cert_error_string(verify_result);
+        } else if (hs == asio::error::eof || hs == asio::ssl::error::stream_truncated) {
+            reason = "the server closed the connection during the TLS handshake";
+        } else {
+            reason = hs.message();
+        }
+    }
+    co_return hs;
 }
 
 void connection::set_deadline(deadline d)

@@ -7,6 +7,8 @@
 #include <ahttp/client/errors.hpp>
 
 #include <boost/asio/generic/stream_protocol.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
@@ -42,6 +44,12 @@ public:
     connection& operator=(connection const&) = delete;
 
     std::string const& pool_key() const noexcept { return pool_key_; }
+
+    /// Runs the TLS client handshake for `host` (SNI, and the name or IP address the
+    /// certificate must carry when `verify`); later reads and writes are encrypted.
+    /// Returns the error, with a human reason in `reason` (OpenSSL's verify result).
+    awaitable<error_code> handshake(boost::asio::ssl::context& context, std::string const& host,
+                                    bool verify, std::string& reason);
 
     /// Reads more bytes into the buffer (at least one). Returns the error: eof when the peer
     /// closed, operation_aborted with expired() set when the deadline passed.
@@ -80,6 +88,8 @@ private:
     void on_timer(error_code ec);
 
     stream_socket socket_;
+    /// Set by handshake(): TLS over socket_ (declared after it, so destroyed before it).
+    std::unique_ptr<boost::asio::ssl::stream<stream_socket&>> tls_;
     boost::asio::steady_timer timer_;
     std::string pool_key_;
     std::string in_;

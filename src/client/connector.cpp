@@ -10,6 +10,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/ssl.h>
 
 namespace ahttp::client::detail {
 namespace {
@@ -262,6 +263,43 @@ void connector::close_expired_idle() noexcept
     }
 }
 
+asio::ssl::context& connector::tls_context(connect_context const& c)
+{
+    if (tls_context_) {
+        return *tls_context_;
+    }
+    auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+    tls_options const& tls = options_.tls;
+    // TLS 1.2 and 1.3 only (RFC 8996 deprecates the older ones).
+    SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
+    // ALPN: we speak HTTP/1.1 (servers that also speak h2 must not pick it for us).
+    static constexpr unsigned char alpn[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+    SSL_CTX_set_alpn_protos(context->native_handle(), alpn, sizeof alpn);
+    error_code ec;
+    std::string what;
+    if (!tls.ca_file.empty()) {
+        context->load_verify_file(tls.ca_file, ec);
+        what = "cannot load CA file " + tls.ca_file;
+    } else {
+        context->set_default_verify_paths(ec);
+        what = "cannot load the system CA store";
+    }
+    if (!ec && !tls.cert_file.empty()) {
+        context->use_certificate_chain_file(tls.cert_file, ec);
+        what = "cannot load client certificate " + tls.cert_file;
+        if (!ec) {
+            std::string const& key = tls.key_file.empty() ? tls.cert_file : tls.key_file;
+            context->use_private_key_file(key, asio::ssl::context::pem, ec);
+            what = "cannot load client key " + key;
+        }
+    }
+    if (ec) {
+        throw tls_error{ec, what, c.method, *c.url};
+    }
+    tls_context_ = std::move(context);
+    return *tls_context_;
+}
+
 awaitable<std::vector<tcp::endpoint>> connector::resolve(origin const& to, connect_context const& c)
 {
     error_code ec;
@@ -297,6 +335,18 @@ awaitable<std::vector<tcp::endpoint>> connector::resolve(origin const& to, conne
     co_return endpoints;
 }
 
+awaitable<void> connector::handshake(connection& conn, origin const& to, connect_context const& c,
+                                     deadline d)
+{
+    std::string reason;
+    error_code const ec =
+        co_await within(conn.handshake(tls_context(c), to.host, options_.tls.verify, reason), d, c);
+    if (ec) {
+        throw tls_error{ec, "TLS handshake with " + to.host + " failed: " + reason, c.method,
+                        *c.url};
+    }
+}
+
 awaitable<std::shared_ptr<connection>> connector::connect(origin const& to,
                                                           connect_context const& c)
 {
@@ -323,7 +373,11 @@ awaitable<std::shared_ptr<connection>> connector::connect(origin const& to,
             // Requests are small and latency matters more than segment count (aiohttp too).
             error_code ignored;
             socket.set_option(tcp::no_delay{true}, ignored);
-            co_return std::make_shared<connection>(std::move(socket), to.key());
+            auto conn = std::make_shared<connection>(std::move(socket), to.key());
+            if (to.scheme == "https") {
+                co_await handshake(*conn, to, c, connect_deadline);
+            }
+            co_return conn;
         }
         if (last == asio::error::operation_aborted) {
             throw boost::system::system_error{last};

@@ -20,7 +20,7 @@ namespace ahttp::client::detail {
 
 /// Where a request goes: the pool key is "scheme://host:port".
 struct origin {
-    std::string scheme; ///< "http" (https later)
+    std::string scheme; ///< "http" or "https"
     std::string host;   ///< as in the URL, without brackets for IPv6
     std::uint16_t port = 80;
     std::string key() const;
@@ -100,12 +100,16 @@ private:
     awaitable<std::vector<boost::asio::ip::tcp::endpoint>> resolve(origin const& to,
                                                                    connect_context const& c);
     awaitable<std::shared_ptr<connection>> connect(origin const& to, connect_context const& c);
+    awaitable<void> handshake(connection& conn, origin const& to, connect_context const& c,
+                              deadline d);
+    boost::asio::ssl::context& tls_context(connect_context const& c);
     void schedule_cleanup();
     void close_expired_idle() noexcept;
 
     executor executor_;
     connector_options options_;
-    std::unique_ptr<semaphore> limit_; ///< limit, if any
+    std::unique_ptr<semaphore> limit_;                       ///< limit, if any
+    std::unique_ptr<boost::asio::ssl::context> tls_context_; ///< made at the first https use
     std::map<std::string, host_pool, std::less<>> pools_;
     std::map<std::string, dns_entry, std::less<>> dns_cache_;
     boost::asio::steady_timer cleanup_timer_;

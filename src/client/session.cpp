@@ -39,10 +39,7 @@ target make_target(urls::url url)
     }
     url.normalize_scheme();
     std::string const scheme{url.scheme()};
-    if (scheme == "https") {
-        throw invalid_url{"https is not supported yet", text};
-    }
-    if (scheme != "http") {
+    if (scheme != "http" && scheme != "https") {
         throw invalid_url{"unsupported URL scheme '" + scheme + "'", text};
     }
     if (!url.has_authority() || url.encoded_host().empty()) {
@@ -61,7 +58,8 @@ target make_target(urls::url url)
             c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         }
     }
-    t.origin.port = 80;
+    std::uint16_t const default_port = scheme == "https" ? 443 : 80;
+    t.origin.port = default_port;
     t.host_field = std::string{url.encoded_host_and_port()};
     if (url.has_port()) {
         std::uint16_t port = 0;
@@ -71,7 +69,7 @@ target make_target(urls::url url)
             throw invalid_url{"invalid port", text};
         }
         t.origin.port = port;
-        if (port == 80) {
+        if (port == default_port) {
             t.host_field = std::string{url.encoded_host()};
         }
     }

@@ -38,6 +38,14 @@ public:
     using client_error::client_error;
 };
 
+/// The TLS handshake failed: the certificate did not verify (unknown CA, expired, another
+/// host's name), no protocol or cipher in common, or the peer is not speaking TLS. what()
+/// carries OpenSSL's reason, e.g. "certificate has expired".
+class tls_error : public connection_error {
+public:
+    using connection_error::connection_error;
+};
+
 /// The URL cannot be requested: bad syntax, a scheme other than http/https, no host.
 class invalid_url : public client_error {
 public:

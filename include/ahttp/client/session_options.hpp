@@ -11,6 +11,20 @@
 
 namespace ahttp::client {
 
+/// TLS for https URLs (aiohttp's `ssl` argument). Verification is on by default: the chain
+/// must lead to a trusted CA and the certificate must name the URL's host (or IP address).
+struct tls_options {
+    /// Check the certificate chain and the host name. `false` is aiohttp's `ssl=False`: the
+    /// connection is encrypted but anyone can pretend to be the server. For tests only.
+    bool verify = true;
+    /// A PEM file of CAs to trust instead of the system store (/etc/ssl/certs).
+    std::string ca_file{};
+    /// A client certificate chain (PEM), for servers that ask for one.
+    std::string cert_file{};
+    /// The client certificate's private key (PEM); empty: read from cert_file.
+    std::string key_file{};
+};
+
 /// The connection pool of a session (aiohttp's TCPConnector).
 struct connector_options {
     /// Connections in use at once, all hosts together; 0 = no limit. A request over the limit
@@ -25,6 +39,8 @@ struct connector_options {
     bool force_close = false;
     /// How long resolved addresses are reused; zero turns the DNS cache off.
     std::chrono::steady_clock::duration dns_cache_ttl = std::chrono::seconds{10};
+    /// TLS settings for https connections.
+    tls_options tls{};
 };
 
 /// What every request of a session starts from (aiohttp's ClientSession arguments).
