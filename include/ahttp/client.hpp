@@ -3,12 +3,15 @@
 #pragma once
 
 #include <ahttp/awaitable.hpp>
+#include <ahttp/client/cookie_jar.hpp>
 #include <ahttp/client/errors.hpp>
 #include <ahttp/client/request_options.hpp>
 #include <ahttp/client/response.hpp>
 #include <ahttp/client/session.hpp>
 #include <ahttp/client/session_options.hpp>
 #include <ahttp/client/timeout.hpp>
+#include <ahttp/http/basic_auth.hpp>
+#include <ahttp/http/cookie.hpp>
 #include <ahttp/http/headers.hpp>
 #include <ahttp/http/method.hpp>
 #include <ahttp/http/query.hpp>

@@ -247,6 +247,19 @@ bool response::is_eof() const noexcept
     return state_->body_done && state_->decoded_offset >= state_->decoded.size();
 }
 
+std::vector<http::cookie> response::cookies() const
+{
+    auto const now =
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    std::vector<http::cookie> out;
+    for (std::string_view const value : state_->headers.values(http::field::set_cookie)) {
+        if (auto c = http::parse_set_cookie(value, now)) {
+            out.push_back(std::move(*c));
+        }
+    }
+    return out;
+}
+
 std::string response::content_type() const
 {
     std::string_view const value = state_->headers.value_or(http::field::content_type, "");

@@ -26,6 +26,7 @@ using detail::deadline;
 /// A parsed absolute http URL, ready to be requested.
 struct target {
     urls::url url;
+    std::optional<http::basic_auth> userinfo; ///< "user:password@" taken out of the URL
     detail::origin origin;
     std::string host_field; ///< the Host header: host, plus the port when not the default
     std::string request_target;
@@ -45,10 +46,12 @@ target make_target(urls::url url)
     if (!url.has_authority() || url.encoded_host().empty()) {
         throw invalid_url{"URL has no host", text};
     }
-    if (url.has_userinfo()) {
-        throw invalid_url{"credentials in URLs are not supported yet", text};
-    }
     target t;
+    if (url.has_userinfo()) {
+        // Credentials in the URL become Basic auth, and never go on the wire in the URL.
+        t.userinfo = http::basic_auth{url.user(), url.password()};
+        url.remove_userinfo();
+    }
     t.origin.scheme = scheme;
     if (url.host_type() == urls::host_type::ipv6) {
         t.origin.host = url.host_ipv6_address().to_string();
@@ -146,7 +149,8 @@ struct outgoing {
     std::string content_type; ///< for the body, unless headers set one
 };
 
-std::string serialize(outgoing const& out, target const& t, session_options const& defaults)
+std::string serialize(outgoing const& out, target const& t, session_options const& defaults,
+                      std::string_view cookies)
 {
     std::string wire;
     wire.reserve(256 + (out.body ? out.body->size() : 0));
@@ -163,11 +167,20 @@ std::string serialize(outgoing const& out, target const& t, session_options cons
     if (!out.headers.contains(http::field::host)) {
         field("Host", t.host_field);
     }
+    bool cookies_sent = cookies.empty();
     for (auto const& [name, value] : out.headers) {
         if (http::iequals(name, "Content-Length") || http::iequals(name, "Transfer-Encoding")) {
             continue; // ours to write: a wrong one would desynchronise the connection
         }
+        if (!cookies_sent && http::iequals(name, "Cookie")) {
+            field(name, std::string{value} + "; " + std::string{cookies}); // one Cookie field
+            cookies_sent = true;
+            continue;
+        }
         field(name, value);
+    }
+    if (!cookies_sent) {
+        field("Cookie", cookies);
     }
     if (!out.headers.contains(http::field::user_agent) && !defaults.user_agent.empty()) {
         field("User-Agent", defaults.user_agent);
@@ -243,6 +256,9 @@ session::session(executor ex, session_options options)
     : executor_(std::move(ex)), options_(std::move(options)),
       connector_(std::make_shared<detail::connector>(executor_, options_.connector))
 {
+    if (!options_.cookie_jar) {
+        options_.cookie_jar = std::make_shared<client::cookie_jar>();
+    }
 }
 
 session::~session()
@@ -410,6 +426,22 @@ awaitable<response> session::request(http::method method, std::string_view url_t
     for (auto const& [name, value] : options.headers) {
         out.headers.add(name, value);
     }
+    std::optional<http::basic_auth> const& auth = options.auth     ? options.auth
+                                                  : where.userinfo ? where.userinfo
+                                                                   : options_.auth;
+    if (auth) {
+        if (out.headers.contains(http::field::authorization)) {
+            throw client_error{make_error_code(errc::invalid_argument),
+                               "cannot combine an Authorization header with auth", method,
+                               std::string{url_text}};
+        }
+        if (auth->login.find(':') != std::string::npos) {
+            throw client_error{make_error_code(errc::invalid_argument),
+                               "a Basic auth login cannot contain ':'", method,
+                               std::string{url_text}};
+        }
+        out.headers.set(http::field::authorization, auth->header_value());
+    }
     int bodies = 0;
     if (options.data) {
         out.body = std::move(*options.data);
@@ -433,10 +465,20 @@ awaitable<response> session::request(http::method method, std::string_view url_t
     bool const follow = options.allow_redirects.value_or(true);
     std::size_t const max_redirects = options.max_redirects.value_or(options_.max_redirects);
     std::vector<response> history;
+    std::string const first_origin = where.origin.key();
 
     for (;;) {
         std::string const url{where.url.buffer()};
-        std::string const wire = serialize(out, where, options_);
+        std::string cookies = options_.cookie_jar->header_for(url);
+        if (where.origin.key() == first_origin) {
+            for (auto const& [name, value] : options.cookies) {
+                if (!cookies.empty()) {
+                    cookies.append("; ");
+                }
+                cookies.append(name).append("=").append(value);
+            }
+        }
+        std::string const wire = serialize(out, where, options_, cookies);
         detail::connect_context const context{out.method, &url, t.total, t.connect, t.sock_connect};
         std::unique_ptr<detail::response_state> state;
         detail::lease conn;
@@ -471,6 +513,9 @@ awaitable<response> session::request(http::method method, std::string_view url_t
             throw connection_error{failure.code, failure.what, out.method, url};
         }
         state->url = url;
+        for (std::string_view const set_cookie : state->headers.values(http::field::set_cookie)) {
+            options_.cookie_jar->update(set_cookie, url);
+        }
         state->conn = std::move(conn);
         state->total = t.total;
         state->sock_read = t.sock_read;

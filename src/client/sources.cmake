@@ -3,6 +3,7 @@
 list(APPEND AHTTP_SOURCES
   client/connection.cpp
   client/connector.cpp
+  client/cookie_jar.cpp
   client/errors.cpp
   client/response.cpp
   client/session.cpp

@@ -1,4 +1,6 @@
 list(APPEND AHTTP_SOURCES
+  http/basic_auth.cpp
+  http/cookie.cpp
   http/date.cpp
   http/headers.cpp
   http/method.cpp

@@ -171,17 +171,28 @@ TEST_F(HttpbinTest, StatusCodesAreDataOrErrors)
     }());
 }
 
-TEST_F(HttpbinTest, BasicAuthHeader)
+TEST_F(HttpbinTest, BasicAuthFromOptionsOrUrl)
 {
     ahttp::run([]() -> awaitable<void> {
         client::session session = co_await make_session();
-        // "user:pass" in Base64; the `auth` option comes later.
-        client::request_options auth{.headers = {{"Authorization", "Basic dXNlcjpwYXNz"}}};
+        client::request_options auth{.auth = ahttp::http::basic_auth{"user", "pass"}};
         json::value const ok =
             co_await get_json(session, base_ + "/basic-auth/user/pass", std::move(auth));
         EXPECT_TRUE(ok.at("authenticated").as_bool());
-        client::response denied = co_await session.get(base_ + "/basic-auth/user/pass");
+        // user:password@ in the URL is Basic auth too, and leaves the URL.
+        std::string const with_userinfo = "http://user:pass@" + base_.substr(7);
+        client::response by_url = co_await session.get(with_userinfo + "/basic-auth/user/pass");
+        EXPECT_EQ(by_url.status_code(), 200u);
+        EXPECT_EQ(by_url.url(), base_ + "/basic-auth/user/pass");
+        co_await by_url.read();
+        client::request_options wrong{.auth = ahttp::http::basic_auth{"user", "nope"}};
+        client::response denied =
+            co_await session.get(base_ + "/basic-auth/user/pass", std::move(wrong));
         EXPECT_EQ(denied.status_code(), 401u);
+        co_await denied.read();
+        client::request_options both{.headers = {{"Authorization", "Bearer x"}},
+                                     .auth = ahttp::http::basic_auth{"user", "pass"}};
+        EXPECT_THROW(co_await session.get(base_ + "/get", std::move(both)), client::client_error);
     }());
 }
 
@@ -200,6 +211,22 @@ TEST_F(HttpbinTest, BytesStreamsAndResponseHeaders)
         EXPECT_EQ(headers.headers().value_or("X-Ahttp", ""), "yes");
         co_await headers.read();
     }());
+}
+
+TEST_F(HttpbinTest, CookiesSetByARedirectAreSentBack)
+{
+    // "localhost", not 127.0.0.1: the default jar (as aiohttp's) ignores IP-address hosts.
+    std::string const host = "http://localhost:" + base_.substr(base_.rfind(':') + 1);
+    auto const cookies = ahttp::run([](std::string root) -> awaitable<json::value> {
+        client::session session = co_await make_session();
+        client::response r = co_await session.get(root + "/cookies/set?seed=3&lang=en");
+        EXPECT_EQ(r.history().size(), 1u);
+        json::value body = co_await r.json();
+        client::response again = co_await session.get(root + "/cookies");
+        EXPECT_EQ(co_await again.json(), body);
+        co_return body;
+    }(host));
+    EXPECT_EQ(cookies.at("cookies"), (json::value{{"seed", "3"}, {"lang", "en"}}));
 }
 
 TEST_F(HttpbinTest, DelayHitsTheTotalTimeout)

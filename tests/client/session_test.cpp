@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -55,6 +56,7 @@ struct fixture_app {
             o["user_agent"] = std::string{req.headers().value_or("User-Agent", "")};
             o["authorization"] = std::string{req.headers().value_or("Authorization", "")};
             o["x_test"] = std::string{req.headers().value_or("X-Test", "")};
+            o["cookie"] = std::string{req.headers().value_or("Cookie", "")};
             o["body"] = co_await req.read();
             co_return web::response::json(
                 json::value(std::move(o))); // not {o}: a one-element array
@@ -83,6 +85,12 @@ struct fixture_app {
                 res.headers().set("Location", "/echo");
             }
             res.set_body("status " + std::to_string(code));
+            co_return res;
+        });
+        r.add_get("/login", [](web::request&) -> awaitable<web::response> {
+            web::response res{ahttp::http::status::found};
+            res.set_cookie("sid", "s3cret", {.path = "/"});
+            res.headers().set("Location", "/echo");
             co_return res;
         });
         r.add_get("/slow", [](web::request&) -> awaitable<web::response> {
@@ -459,6 +467,53 @@ TEST_F(SessionTest, TotalTimeoutNamesItsPhaseAndTheSessionStillWorks)
         auto r = co_await session.get(server.url("/hello"));
         EXPECT_EQ(co_await r.text(), "hello");
     }());
+}
+
+awaitable<std::string> cookie_seen(client::session& session, std::string url)
+{
+    client::response r = co_await session.get(url);
+    json::value const echoed = co_await r.json();
+    co_return std::string{echoed.at("cookie").as_string()};
+}
+
+TEST_F(SessionTest, KeepsCookiesAcrossRedirectsAndRequests)
+{
+    auto const login = server.url("/login");
+    auto const echo = server.url("/echo");
+    auto [after_redirect, later, with_extra, set_by_login] = ahttp::run(
+        [&]() -> awaitable<std::tuple<std::string, std::string, std::string, std::size_t>> {
+            // 127.0.0.1 is an IP address: like aiohttp, only an unsafe jar keeps its cookies.
+            client::session_options options{.cookie_jar = std::make_shared<client::cookie_jar>(
+                                                client::cookie_jar_options{.unsafe = true})};
+            client::session session = co_await make_session(std::move(options));
+            client::response r = co_await session.get(login);
+            std::size_t const set = r.history().front().cookies().size();
+            json::value const first = co_await r.json();
+            std::string const second = co_await cookie_seen(session, echo);
+            client::request_options extra{.cookies = {{"lang", "en"}}};
+            client::response r3 = co_await session.get(echo, std::move(extra));
+            json::value const third = co_await r3.json();
+            co_return std::tuple{std::string{first.at("cookie").as_string()}, second,
+                                 std::string{third.at("cookie").as_string()}, set};
+        }());
+    EXPECT_EQ(after_redirect, "sid=s3cret");
+    EXPECT_EQ(later, "sid=s3cret");
+    EXPECT_EQ(with_extra, "sid=s3cret; lang=en");
+    EXPECT_EQ(set_by_login, 1u);
+}
+
+TEST_F(SessionTest, DefaultJarIgnoresCookiesFromIpHosts)
+{
+    auto const login = server.url("/login");
+    auto const [seen, stored] = ahttp::run([&]() -> awaitable<std::pair<std::string, std::size_t>> {
+        client::session session = co_await make_session();
+        client::response r = co_await session.get(login);
+        json::value const echoed = co_await r.json();
+        co_return std::pair{std::string{echoed.at("cookie").as_string()},
+                            session.cookie_jar().size()};
+    }());
+    EXPECT_EQ(seen, "");
+    EXPECT_EQ(stored, 0u);
 }
 
 TEST_F(SessionTest, RelativeUrlsUseBaseUrl)

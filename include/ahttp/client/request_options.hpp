@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ahttp/client/timeout.hpp>
+#include <ahttp/http/basic_auth.hpp>
 #include <ahttp/http/headers.hpp>
 #include <ahttp/http/query.hpp>
 
@@ -11,6 +12,8 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace ahttp::client {
 
@@ -24,6 +27,11 @@ struct request_options {
     http::query_params params{};
     /// Added to the session's headers, replacing fields of the same name.
     http::headers headers{};
+    /// Basic credentials (aiohttp's `auth`); overrides the session's and the URL's
+    /// user:password. Not combined with an Authorization header: that is an error.
+    std::optional<http::basic_auth> auth{};
+    /// Cookies sent with this request (to its first origin only), besides the jar's.
+    std::vector<std::pair<std::string, std::string>> cookies{};
     /// The body, sent as is; Content-Type application/octet-stream unless headers set one.
     std::optional<std::string> data{};
     /// A form body, sent as application/x-www-form-urlencoded.

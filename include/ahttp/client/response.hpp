@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ahttp/awaitable.hpp>
+#include <ahttp/http/cookie.hpp>
 #include <ahttp/http/headers.hpp>
 #include <ahttp/http/method.hpp>
 #include <ahttp/http/status.hpp>
@@ -52,6 +53,8 @@ public:
     http::method method() const noexcept;
     /// 0 for HTTP/1.0, 1 for HTTP/1.1.
     int version_minor() const noexcept;
+    /// The cookies this response set (its Set-Cookie fields that parse), in order.
+    std::vector<http::cookie> cookies() const;
     /// The redirect responses that led here, oldest first (their bodies already consumed).
     std::vector<response> const& history() const noexcept;
     /// The media type of Content-Type without parameters, lower-cased ("" if absent).

@@ -70,6 +70,8 @@ public:
     awaitable<response> options(std::string_view url, request_options options);
 
     session_options const& defaults() const noexcept { return options_; }
+    /// The cookies the session keeps (from session_options::cookie_jar, or its own).
+    client::cookie_jar& cookie_jar() noexcept { return *options_.cookie_jar; }
     /// Closes the idle pooled connections now (the destructor does it too).
     void close() noexcept;
 

@@ -2,11 +2,14 @@
 // client::session_options and client::connector_options: a session's defaults and its pool.
 #pragma once
 
+#include <ahttp/client/cookie_jar.hpp>
 #include <ahttp/client/timeout.hpp>
+#include <ahttp/http/basic_auth.hpp>
 #include <ahttp/http/headers.hpp>
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <string>
 
 namespace ahttp::client {
@@ -49,9 +52,16 @@ struct session_options {
     std::string base_url{};
     /// Sent with every request; a request's own headers replace fields of the same name.
     http::headers headers{};
+    /// Basic credentials for every request (aiohttp's `auth`), unless a request has its own.
+    std::optional<http::basic_auth> auth{};
     /// Deadlines; fields left empty take the defaults (see client_timeout).
     client_timeout timeout{};
     connector_options connector{};
+    /// Where cookies from responses are kept and read for requests; empty: the session
+    /// makes its own, which (as aiohttp's) ignores cookies from IP-address hosts — pass
+    /// `std::make_shared<client::cookie_jar>(client::cookie_jar_options{.unsafe = true})`
+    /// to keep those too. Share one jar between sessions by passing the same pointer.
+    std::shared_ptr<client::cookie_jar> cookie_jar{};
     /// Throw client::response_error for every 4xx/5xx response (see response::raise_for_status).
     bool raise_for_status = false;
     /// Decode gzip, deflate and br bodies and advertise them in Accept-Encoding.

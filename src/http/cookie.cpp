@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: BSL-1.0
+// Set-Cookie parsing, RFC 6265 §5.2.
+#include <ahttp/http/cookie.hpp>
+#include <ahttp/http/headers.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace ahttp::http {
+namespace {
+
+std::string_view trim(std::string_view s) noexcept
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+std::string lower(std::string_view s)
+{
+    std::string out{s};
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+} // namespace
+
+result<cookie> parse_set_cookie(std::string_view field, date_time now)
+{
+    // Controls other than HTAB end nothing gracefully: refuse them (§5.2 step 1 would
+    // truncate; a server sending them is broken either way).
+    if (std::any_of(field.begin(), field.end(), [](char c) {
+            auto const u = static_cast<unsigned char>(c);
+            return (u < 0x20 && c != '\t') || u == 0x7f;
+        })) {
+        return make_error_code(errc::bad_request);
+    }
+    std::string_view const pair = field.substr(0, field.find(';'));
+    std::string_view attributes =
+        pair.size() < field.size() ? field.substr(pair.size()) : std::string_view{};
+    auto const eq = pair.find('=');
+    if (eq == std::string_view::npos) {
+        return make_error_code(errc::bad_request);
+    }
+    cookie c;
+    c.name = std::string{trim(pair.substr(0, eq))};
+    c.value = std::string{trim(pair.substr(eq + 1))};
+    if (c.name.empty()) {
+        return make_error_code(errc::bad_request);
+    }
+    // A quoted value keeps its quotes in RFC 6265's grammar; browsers send it back as is.
+    std::optional<date_time> expires_attribute;
+    std::optional<date_time> max_age_attribute;
+    while (!attributes.empty()) {
+        attributes.remove_prefix(1); // the ';'
+        std::string_view const av = attributes.substr(0, attributes.find(';'));
+        attributes.remove_prefix(av.size());
+        auto const av_eq = av.find('=');
+        std::string const name = lower(trim(av.substr(0, av_eq)));
+        std::string_view const value =
+            av_eq == std::string_view::npos ? std::string_view{} : trim(av.substr(av_eq + 1));
+        if (name == "expires") {
+            if (auto const when = parse_date(value)) {
+                expires_attribute = *when;
+            }
+        } else if (name == "max-age") {
+            // §5.2.2: an optional '-' then digits; anything else is ignored.
+            long long seconds = 0;
+            auto const [end, ec] =
+                std::from_chars(value.data(), value.data() + value.size(), seconds);
+            if (!value.empty() && ec == std::errc{} && end == value.data() + value.size() &&
+                (std::isdigit(static_cast<unsigned char>(value.front())) || value.front() == '-')) {
+                max_age_attribute = seconds <= 0 ? date_time{} // the earliest time: expired
+                                                 : now + std::chrono::seconds{seconds};
+            } else if (ec == std::errc::result_out_of_range && !value.empty() &&
+                       value.front() != '-') {
+                max_age_attribute = date_time::max();
+            }
+        } else if (name == "domain") {
+            std::string_view d = value;
+            if (!d.empty() && d.front() == '.') {
+                d.remove_prefix(1);
+            }
+            c.domain = lower(d);
+        } else if (name == "path") {
+            c.path = !value.empty() && value.front() == '/' ? std::string{value} : std::string{};
+        } else if (name == "secure") {
+            c.secure = true;
+        } else if (name == "httponly") {
+            c.http_only = true;
+        } else if (name == "samesite") {
+            c.same_site = std::string{value};
+        }
+    }
+    c.expires = max_age_attribute ? max_age_attribute : expires_attribute;
+    return c;
+}
+
+} // namespace ahttp::http
