@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // client::session: URL handling, the request on the wire, the response head, redirects.
 #include "client/connector.hpp"
+#include "client/multipart_body.hpp"
 #include "client/response_state.hpp"
 
 #include <ahttp/client/errors.hpp>
@@ -146,6 +147,7 @@ struct outgoing {
     http::method method = http::method::get;
     http::headers headers; ///< session's merged with the request's
     std::optional<std::string> body;
+    std::shared_ptr<detail::multipart_body const> multipart; ///< instead of body
     std::string content_type; ///< for the body, unless headers set one
 };
 
@@ -194,11 +196,12 @@ std::string serialize(outgoing const& out, target const& t, session_options cons
     bool const method_expects_body = out.method == http::method::post ||
                                      out.method == http::method::put ||
                                      out.method == http::method::patch;
-    if (out.body) {
+    if (out.body || out.multipart) {
         if (!out.content_type.empty() && !out.headers.contains(http::field::content_type)) {
             field("Content-Type", out.content_type);
         }
-        field("Content-Length", std::to_string(out.body->size()));
+        field("Content-Length",
+              std::to_string(out.body ? out.body->size() : out.multipart->content_length()));
     } else if (method_expects_body) {
         field("Content-Length", "0"); // RFC 9110 §8.6: a POST without content says so
     }
@@ -349,10 +352,9 @@ namespace {
 
 /// Sends `wire` on `conn` and reads a final response head into a new response_state.
 /// Returns the failure instead of throwing when nothing came back, so the caller can retry.
-awaitable<std::unique_ptr<detail::response_state>> exchange(detail::lease& conn,
-                                                            std::string const& wire,
-                                                            http::method method, timeouts const& t,
-                                                            exchange_failure& failure)
+awaitable<std::unique_ptr<detail::response_state>>
+exchange(detail::lease& conn, std::string const& wire, detail::multipart_body const* multipart,
+         http::method method, timeouts const& t, exchange_failure& failure)
 {
     detail::connection& c = conn.conn();
     c.count_request();
@@ -362,6 +364,12 @@ awaitable<std::unique_ptr<detail::response_state>> exchange(detail::lease& conn,
     if (error_code const ec = co_await c.write(wire)) {
         failure = {ec, true, "cannot send the request"};
         co_return nullptr;
+    }
+    if (multipart != nullptr) {
+        if (error_code const ec = co_await multipart->write(c)) {
+            failure = {ec, true, "cannot send the request body"};
+            co_return nullptr;
+        }
     }
     wire::response_parser const parser;
     wire::response_head head;
@@ -453,6 +461,16 @@ awaitable<response> session::request(http::method method, std::string_view url_t
         out.content_type = "application/x-www-form-urlencoded";
         ++bodies;
     }
+    if (options.multipart) {
+        try {
+            out.multipart =
+                std::make_shared<detail::multipart_body const>(std::move(*options.multipart));
+        } catch (ahttp::error const& e) {
+            throw client_error{e.code(), e.what(), method, std::string{url_text}};
+        }
+        out.content_type = out.multipart->content_type();
+        ++bodies;
+    }
     if (options.json) {
         out.body = boost::json::serialize(*options.json);
         out.content_type = "application/json";
@@ -460,7 +478,8 @@ awaitable<response> session::request(http::method method, std::string_view url_t
     }
     if (bodies > 1) {
         throw client_error{make_error_code(errc::invalid_argument),
-                           "set only one of data, form and json", method, std::string{url_text}};
+                           "set only one of data, form, multipart and json", method,
+                           std::string{url_text}};
     }
     bool const follow = options.allow_redirects.value_or(true);
     std::size_t const max_redirects = options.max_redirects.value_or(options_.max_redirects);
@@ -486,7 +505,7 @@ awaitable<response> session::request(http::method method, std::string_view url_t
         for (;;) {
             conn = co_await connector_->acquire(where.origin, fresh, context);
             exchange_failure failure;
-            state = co_await exchange(conn, wire, out.method, t, failure);
+            state = co_await exchange(conn, wire, out.multipart.get(), out.method, t, failure);
             if (state) {
                 break;
             }
@@ -562,6 +581,7 @@ awaitable<response> session::request(http::method method, std::string_view url_t
             ((code == 301 || code == 302) && out.method == http::method::post)) {
             out.method = http::method::get;
             out.body.reset();
+            out.multipart.reset();
             out.headers.erase(http::field::content_type);
         }
         target next_target = make_target(std::move(next));

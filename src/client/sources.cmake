@@ -5,6 +5,8 @@ list(APPEND AHTTP_SOURCES
   client/connector.cpp
   client/cookie_jar.cpp
   client/errors.cpp
+  client/form_data.cpp
+  client/multipart_body.cpp
   client/response.cpp
   client/session.cpp
 )

@@ -143,7 +143,7 @@ TEST_F(HttpbinTest, FollowsRelativeAndAbsoluteRedirects)
     }());
 }
 
-TEST_F(HttpbinTest, PostsJsonAndForms)
+TEST_F(HttpbinTest, PostsJsonFormsAndMultipart)
 {
     ahttp::run([]() -> awaitable<void> {
         client::session session = co_await make_session();
@@ -155,6 +155,14 @@ TEST_F(HttpbinTest, PostsJsonAndForms)
         client::response r2 = co_await session.put(base_ + "/put", std::move(form_body));
         json::value const j2 = co_await r2.json();
         EXPECT_EQ(j2.at("form").at("a").as_string(), "1 2");
+        client::form_data form;
+        form.add_field("kind", "report");
+        form.add_bytes("doc", "file content", "doc.txt", "text/plain");
+        client::request_options multipart{.multipart = std::move(form)};
+        client::response r3 = co_await session.post(base_ + "/post", std::move(multipart));
+        json::value const j3 = co_await r3.json();
+        EXPECT_EQ(j3.at("form").at("kind").as_string(), "report");
+        EXPECT_EQ(j3.at("files").at("doc").as_string(), "file content");
     }());
 }
 

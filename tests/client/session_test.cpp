@@ -13,9 +13,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <tuple>
+#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -86,6 +89,23 @@ struct fixture_app {
             }
             res.set_body("status " + std::to_string(code));
             co_return res;
+        });
+        r.add_post("/upload", [](web::request& req) -> awaitable<web::response> {
+            web::form_data const form = co_await req.post();
+            json::object o;
+            o["title"] = std::string{form.get("title").value_or("")};
+            o["note"] = std::string{form.get("note").value_or("")};
+            if (web::file_field const* f = form.file("doc")) {
+                o["filename"] = std::string{f->filename()};
+                o["type"] = std::string{f->content_type()};
+                o["size"] = f->size();
+                o["same"] = f->read() == big_text();
+            }
+            if (web::file_field const* f = form.file("small")) {
+                o["small"] = f->read();
+                o["small_name"] = std::string{f->filename()};
+            }
+            co_return web::response::json(json::value(std::move(o)));
         });
         r.add_get("/login", [](web::request&) -> awaitable<web::response> {
             web::response res{ahttp::http::status::found};
@@ -514,6 +534,52 @@ TEST_F(SessionTest, DefaultJarIgnoresCookiesFromIpHosts)
     }());
     EXPECT_EQ(seen, "");
     EXPECT_EQ(stored, 0u);
+}
+
+TEST_F(SessionTest, UploadsMultipartFormWithAStreamedFile)
+{
+    std::filesystem::path const file = std::filesystem::temp_directory_path() /
+                                       ("ahttp-upload-" + std::to_string(::getpid()) + ".txt");
+    {
+        std::ofstream out{file, std::ios::binary};
+        out << big_text();
+    }
+    auto const url = server.url("/upload");
+    json::value const got =
+        ahttp::run([](std::string u, std::filesystem::path f) -> awaitable<json::value> {
+            client::session session = co_await make_session();
+            client::form_data form;
+            form.add_field("title", "quarterly \"report\"");
+            form.add_file("doc", f);
+            form.add_bytes("small", "tiny bytes", "a\r\nb.bin");
+            form.add_field("note", "ünïcode");
+            client::request_options options{.multipart = std::move(form)};
+            client::response r = co_await session.post(u, std::move(options));
+            EXPECT_EQ(r.status_code(), 200u);
+            co_return co_await r.json();
+        }(url, file));
+    std::filesystem::remove(file);
+    EXPECT_EQ(got.at("title").as_string(), "quarterly \"report\""); // content goes as is
+    EXPECT_EQ(got.at("note").as_string(), "ünïcode");
+    EXPECT_EQ(got.at("filename").as_string(), file.filename().string());
+    EXPECT_EQ(got.at("type").as_string(), "text/plain; charset=utf-8");
+    EXPECT_EQ(got.at("size").to_number<std::size_t>(), big_text().size());
+    EXPECT_TRUE(got.at("same").as_bool());
+    EXPECT_EQ(got.at("small").as_string(), "tiny bytes");
+    EXPECT_EQ(got.at("small_name").as_string(), "a%0D%0Ab.bin");
+}
+
+TEST_F(SessionTest, MissingUploadFileIsAClientError)
+{
+    auto const url = server.url("/upload");
+    EXPECT_THROW(ahttp::run([](std::string u) -> awaitable<void> {
+                     client::session session = co_await make_session();
+                     client::form_data form;
+                     form.add_file("doc", "/nonexistent/file.bin");
+                     client::request_options options{.multipart = std::move(form)};
+                     co_await session.post(u, std::move(options));
+                 }(url)),
+                 client::client_error);
 }
 
 TEST_F(SessionTest, RelativeUrlsUseBaseUrl)

@@ -2,6 +2,7 @@
 // client::request_options: what one request adds to or overrides in its session's defaults.
 #pragma once
 
+#include <ahttp/client/form_data.hpp>
 #include <ahttp/client/timeout.hpp>
 #include <ahttp/http/basic_auth.hpp>
 #include <ahttp/http/headers.hpp>
@@ -18,7 +19,7 @@
 namespace ahttp::client {
 
 /// Per-request options (aiohttp's `session.request()` keyword arguments). Every field is
-/// optional; at most one of `data`, `form` and `json` may be set.
+/// optional; at most one of `data`, `form`, `multipart` and `json` may be set.
 /// @par Example
 ///   co_await session.get(url, {.params = {{"key", "1"}}, .timeout = {.total = 10s}});
 ///   co_await session.post(url, {.json = boost::json::object{{"name", "ahttp"}}});
@@ -36,6 +37,8 @@ struct request_options {
     std::optional<std::string> data{};
     /// A form body, sent as application/x-www-form-urlencoded.
     std::optional<http::query_params> form{};
+    /// A multipart/form-data body; files stream from disk as the request is sent.
+    std::optional<form_data> multipart{};
     /// A JSON body, sent as application/json.
     std::optional<boost::json::value> json{};
     /// Deadlines; empty fields come from the session.
