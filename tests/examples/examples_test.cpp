@@ -217,7 +217,7 @@ TEST(ExamplesTest, ServerStaticFilesRefusesAMissingDirectory)
     EXPECT_EQ(r.out.find("Running on"), std::string::npos) << r.out;
 }
 
-TEST(ExamplesTest, DemoRunsBothSeedsAndExitsZero)
+TEST(ExamplesTest, DemoRunsTheSeedsAndExitsZero)
 {
     auto const r = ahttp::test::run_process({AHTTP_EXAMPLE_DEMO}, {}, 100s);
     ASSERT_FALSE(r.timed_out) << r.out;
@@ -253,6 +253,9 @@ TEST(ExamplesTest, DemoRunsBothSeedsAndExitsZero)
     std::smatch match;
     ASSERT_TRUE(std::regex_search(r.out, match, serial_row)) << r.out;
     EXPECT_GE(std::stod(match[1].str()), 3.0); // 600 requests × 5 ms, one at a time
+
+    EXPECT_NE(r.out.find("\n  100 of 100 answered 200 with their key"), std::string::npos)
+        << r.out;
 }
 
 } // namespace
