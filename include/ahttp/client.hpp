@@ -8,6 +8,7 @@
 #include <ahttp/client/form_data.hpp>
 #include <ahttp/client/request_options.hpp>
 #include <ahttp/client/response.hpp>
+#include <ahttp/client/retry.hpp>
 #include <ahttp/client/session.hpp>
 #include <ahttp/client/session_options.hpp>
 #include <ahttp/client/timeout.hpp>

@@ -6,6 +6,7 @@
 
 #include <ahttp/client/errors.hpp>
 #include <ahttp/client/session.hpp>
+#include <ahttp/sleep.hpp>
 
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <random>
 
 namespace ahttp::client {
 namespace {
@@ -419,15 +421,19 @@ exchange(detail::lease& conn, std::string const& wire, detail::multipart_body co
 
 } // namespace
 
-awaitable<response> session::request(http::method method, std::string_view url_text,
-                                     request_options options)
+namespace {
+
+/// One try of a request, redirects included; never raises for status.
+awaitable<response> send_request(session_options const& defaults,
+                                 std::shared_ptr<detail::connector> pool, http::method method,
+                                 std::string_view url_text, request_options options,
+                                 timeouts const& t)
 {
-    timeouts const t = resolve_timeouts(options.timeout, options_.timeout);
-    target where = resolve_url(options_.base_url, url_text, options.params);
+    target where = resolve_url(defaults.base_url, url_text, options.params);
 
     outgoing out;
     out.method = method;
-    out.headers = options_.headers;
+    out.headers = defaults.headers;
     for (auto const& [name, value] : options.headers) {
         out.headers.erase(name);
     }
@@ -436,7 +442,7 @@ awaitable<response> session::request(http::method method, std::string_view url_t
     }
     std::optional<http::basic_auth> const& auth = options.auth     ? options.auth
                                                   : where.userinfo ? where.userinfo
-                                                                   : options_.auth;
+                                                                   : defaults.auth;
     if (auth) {
         if (out.headers.contains(http::field::authorization)) {
             throw client_error{make_error_code(errc::invalid_argument),
@@ -482,13 +488,13 @@ awaitable<response> session::request(http::method method, std::string_view url_t
                            std::string{url_text}};
     }
     bool const follow = options.allow_redirects.value_or(true);
-    std::size_t const max_redirects = options.max_redirects.value_or(options_.max_redirects);
+    std::size_t const max_redirects = options.max_redirects.value_or(defaults.max_redirects);
     std::vector<response> history;
     std::string const first_origin = where.origin.key();
 
     for (;;) {
         std::string const url{where.url.buffer()};
-        std::string cookies = options_.cookie_jar->header_for(url);
+        std::string cookies = defaults.cookie_jar->header_for(url);
         if (where.origin.key() == first_origin) {
             for (auto const& [name, value] : options.cookies) {
                 if (!cookies.empty()) {
@@ -497,13 +503,13 @@ awaitable<response> session::request(http::method method, std::string_view url_t
                 cookies.append(name).append("=").append(value);
             }
         }
-        std::string const wire = serialize(out, where, options_, cookies);
+        std::string const wire = serialize(out, where, defaults, cookies);
         detail::connect_context const context{out.method, &url, t.total, t.connect, t.sock_connect};
         std::unique_ptr<detail::response_state> state;
         detail::lease conn;
         bool fresh = false;
         for (;;) {
-            conn = co_await connector_->acquire(where.origin, fresh, context);
+            conn = co_await pool->acquire(where.origin, fresh, context);
             exchange_failure failure;
             state = co_await exchange(conn, wire, out.multipart.get(), out.method, t, failure);
             if (state) {
@@ -533,13 +539,13 @@ awaitable<response> session::request(http::method method, std::string_view url_t
         }
         state->url = url;
         for (std::string_view const set_cookie : state->headers.values(http::field::set_cookie)) {
-            options_.cookie_jar->update(set_cookie, url);
+            defaults.cookie_jar->update(set_cookie, url);
         }
         state->conn = std::move(conn);
         state->total = t.total;
         state->sock_read = t.sock_read;
-        state->max_body_size = options_.max_body_size;
-        if (options_.auto_decompress && state->framing != wire::response_framing::none) {
+        state->max_body_size = defaults.max_body_size;
+        if (defaults.auto_decompress && state->framing != wire::response_framing::none) {
             std::string_view const coding =
                 state->headers.value_or(http::field::content_encoding, "");
             if (!coding.empty() && !http::iequals(coding, "identity")) {
@@ -557,11 +563,7 @@ awaitable<response> session::request(http::method method, std::string_view url_t
         auto const location = state->headers.find(http::field::location);
         if (!follow || !is_redirect(code) || !location) {
             state->history = std::move(history);
-            response result{std::move(state)};
-            if (options.raise_for_status.value_or(options_.raise_for_status)) {
-                result.raise_for_status();
-            }
-            co_return result;
+            co_return response{std::move(state)};
         }
         if (history.size() >= max_redirects) {
             state->conn.release(false);
@@ -592,6 +594,98 @@ awaitable<response> session::request(http::method method, std::string_view url_t
         out.headers.erase(http::field::host);
         history.emplace_back(std::move(state));
         where = std::move(next_target);
+    }
+}
+
+/// How long Retry-After asks to wait: delta-seconds or an HTTP date (RFC 9110 §10.2.3).
+std::optional<clock::duration> retry_after(response const& r)
+{
+    auto const value = r.headers().find(http::field::retry_after);
+    if (!value) {
+        return std::nullopt;
+    }
+    unsigned long long seconds = 0;
+    auto const [end, ec] = std::from_chars(value->data(), value->data() + value->size(), seconds);
+    if (ec == std::errc{} && end == value->data() + value->size()) {
+        return std::chrono::seconds{std::min<unsigned long long>(seconds, 365ULL * 24 * 3600)};
+    }
+    if (auto const when = http::parse_date(*value)) {
+        auto const left = *when - std::chrono::system_clock::now();
+        return std::max(clock::duration::zero(), std::chrono::duration_cast<clock::duration>(left));
+    }
+    return std::nullopt;
+}
+
+clock::duration backoff(retry_options const& retry, std::size_t attempt)
+{
+    // Full jitter (AWS's "exponential backoff and jitter"): uniform in [0, cap].
+    thread_local std::mt19937_64 engine{std::random_device{}()};
+    auto cap = std::chrono::duration_cast<clock::duration>(retry.base_delay);
+    for (std::size_t i = 1; i < attempt && cap < retry.max_delay; ++i) {
+        cap *= 2;
+    }
+    cap = std::min(cap, std::chrono::duration_cast<clock::duration>(retry.max_delay));
+    std::uniform_int_distribution<clock::rep> pick{0, cap.count()};
+    return clock::duration{pick(engine)};
+}
+
+} // namespace
+
+awaitable<response> session::request(http::method method, std::string_view url_text,
+                                     request_options options)
+{
+    timeouts const t = resolve_timeouts(options.timeout, options_.timeout);
+    bool const raise = options.raise_for_status.value_or(options_.raise_for_status);
+    retry_options const retry = options.retry ? *options.retry : options_.retry;
+    if (retry.attempts == 0 || !http::is_idempotent(method)) {
+        response result =
+            co_await send_request(options_, connector_, method, url_text, std::move(options), t);
+        if (raise) {
+            result.raise_for_status();
+        }
+        co_return result;
+    }
+    retry_budget_ = std::min(10.0, retry_budget_ + retry.budget_ratio);
+    for (std::size_t attempt = 0;; ++attempt) {
+        bool const may_retry = attempt < retry.attempts && retry_budget_ >= 1.0;
+        std::exception_ptr failure;
+        std::optional<response> result;
+        try {
+            result.emplace(co_await send_request(options_, connector_, method, url_text,
+                                                 may_retry ? options : std::move(options), t));
+        } catch (timeout_error const& e) {
+            if (!may_retry || e.phase() == timeout_phase::total) {
+                throw;
+            }
+            failure = std::current_exception();
+        } catch (connection_error const&) {
+            if (!may_retry) {
+                throw;
+            }
+            failure = std::current_exception();
+        }
+        clock::duration wait = backoff(retry, attempt + 1);
+        if (result) {
+            unsigned const code = result->status_code();
+            bool const retryable =
+                may_retry && std::find(retry.statuses.begin(), retry.statuses.end(), code) !=
+                                 retry.statuses.end();
+            auto const asked = retryable ? retry_after(*result) : std::nullopt;
+            if (asked) {
+                wait = *asked;
+            }
+            if (!retryable || wait > retry.max_delay || clock::now() + wait >= t.total.at) {
+                if (raise) {
+                    result->raise_for_status();
+                }
+                co_return std::move(*result);
+            }
+            result->close(); // its body is not wanted; the connection goes
+        } else if (clock::now() + wait >= t.total.at) {
+            std::rethrow_exception(failure);
+        }
+        retry_budget_ -= 1.0;
+        co_await ahttp::sleep(wait);
     }
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ahttp/client/form_data.hpp>
+#include <ahttp/client/retry.hpp>
 #include <ahttp/client/timeout.hpp>
 #include <ahttp/http/basic_auth.hpp>
 #include <ahttp/http/headers.hpp>
@@ -47,6 +48,8 @@ struct request_options {
     std::optional<bool> allow_redirects{};
     /// Overrides the session's max_redirects.
     std::optional<std::size_t> max_redirects{};
+    /// Overrides the session's retry options.
+    std::optional<retry_options> retry{};
     /// Overrides the session's raise_for_status.
     std::optional<bool> raise_for_status{};
 };

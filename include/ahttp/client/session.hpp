@@ -45,6 +45,9 @@ public:
     /// A pooled connection the server closed in the meantime is detected before use; a GET,
     /// HEAD, OPTIONS, PUT, DELETE or TRACE that still meets a closed connection before any
     /// response byte is retried once on a new one. Other methods are never sent twice.
+    /// With retry options (session_options::retry or request_options::retry), idempotent
+    /// requests are also retried with backoff on connection errors, timeouts and chosen
+    /// statuses (see client::retry_options).
     /// @throws client::invalid_url, client::connection_error, client::timeout_error,
     ///   client::payload_error (malformed response head), client::too_many_redirects,
     ///   client::response_error (only with raise_for_status).
@@ -79,6 +82,7 @@ private:
     executor executor_;
     session_options options_;
     std::shared_ptr<detail::connector> connector_;
+    double retry_budget_ = 10.0; ///< tokens for retries (see retry_options)
 };
 
 } // namespace ahttp::client

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ahttp/client/cookie_jar.hpp>
+#include <ahttp/client/retry.hpp>
 #include <ahttp/client/timeout.hpp>
 #include <ahttp/http/basic_auth.hpp>
 #include <ahttp/http/headers.hpp>
@@ -62,6 +63,8 @@ struct session_options {
     /// `std::make_shared<client::cookie_jar>(client::cookie_jar_options{.unsafe = true})`
     /// to keep those too. Share one jar between sessions by passing the same pointer.
     std::shared_ptr<client::cookie_jar> cookie_jar{};
+    /// Retries with backoff for idempotent requests; off unless `retry.attempts` is set.
+    retry_options retry{};
     /// Throw client::response_error for every 4xx/5xx response (see response::raise_for_status).
     bool raise_for_status = false;
     /// Decode gzip, deflate and br bodies and advertise them in Accept-Encoding.
