@@ -125,6 +125,25 @@ void connector::close() noexcept
     cleanup_timer_.cancel();
 }
 
+clock::time_point connector::reserve_send_time(origin const& to)
+{
+    rate_limit const& rate = options_.rate_limit;
+    auto const now = clock::now();
+    if (rate.per_second <= 0) {
+        return now;
+    }
+    // The generic cell rate algorithm (virtual scheduling): each request reserves the slot
+    // after the previous one; up to `burst` slots may be taken ahead of time.
+    auto const interval = std::chrono::duration_cast<clock::duration>(
+        std::chrono::duration<double>{1.0 / rate.per_second});
+    auto& tat = rate_slots_[to.key()];
+    auto const start = std::max(tat, now);
+    auto const ahead = interval * static_cast<clock::rep>(std::max<std::size_t>(rate.burst, 1) - 1);
+    auto const send_at = std::max(now, start - ahead);
+    tat = start + interval;
+    return send_at;
+}
+
 std::size_t connector::idle_count(std::string const& key) const noexcept
 {
     auto const it = pools_.find(key);

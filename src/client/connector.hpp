@@ -76,6 +76,10 @@ public:
     ///   sock_connect or total).
     awaitable<lease> acquire(origin const& to, bool fresh, connect_context const& context);
 
+    /// Reserves the next moment a request may go to `to` under the rate limit (now if there
+    /// is none or the burst allows it); successive calls get successive slots.
+    clock::time_point reserve_send_time(origin const& to);
+
     /// Closes the idle connections; later releases close theirs too.
     void close() noexcept;
 
@@ -112,6 +116,8 @@ private:
     std::unique_ptr<boost::asio::ssl::context> tls_context_; ///< made at the first https use
     std::map<std::string, host_pool, std::less<>> pools_;
     std::map<std::string, dns_entry, std::less<>> dns_cache_;
+    /// Per origin, the theoretical arrival time of the next request (the GCRA's TAT).
+    std::map<std::string, clock::time_point, std::less<>> rate_slots_;
     boost::asio::steady_timer cleanup_timer_;
     bool cleanup_armed_ = false;
     bool closed_ = false;

@@ -494,6 +494,13 @@ awaitable<response> send_request(session_options const& defaults,
 
     for (;;) {
         std::string const url{where.url.buffer()};
+        // Politeness first: wait for this host's next slot under the rate limit, if any.
+        if (auto const send_at = pool->reserve_send_time(where.origin); send_at > clock::now()) {
+            if (send_at >= t.total.at) {
+                throw timeout_error{timeout_phase::total, out.method, url};
+            }
+            co_await ahttp::sleep(send_at - clock::now());
+        }
         std::string cookies = defaults.cookie_jar->header_for(url);
         if (where.origin.key() == first_origin) {
             for (auto const& [name, value] : options.cookies) {

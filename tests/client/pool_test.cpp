@@ -4,12 +4,14 @@
 #include "support/scripted_server.hpp"
 
 #include <ahttp/client.hpp>
+#include <ahttp/gather.hpp>
 #include <ahttp/sleep.hpp>
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -143,6 +145,49 @@ TEST(PoolTest, ForceCloseOpensAConnectionPerRequest)
         }
     }());
     EXPECT_EQ(server.connections(), 3);
+}
+
+} // namespace
+
+namespace {
+
+TEST(RateLimitTest, SpacesRequestsToAHostAfterTheBurst)
+{
+    scripted_server server{keep_alive_server};
+    auto const started = std::chrono::steady_clock::now();
+    ahttp::run([](std::string url) -> awaitable<void> {
+        // One connection (the scripted server serves connections one at a time).
+        client::session_options options{
+            .connector = {.limit_per_host = 1, .rate_limit = {.per_second = 20, .burst = 2}}};
+        client::session session = co_await make_session(std::move(options));
+        std::vector<awaitable<std::string>> requests;
+        for (int i = 0; i < 6; ++i) {
+            requests.push_back(get_text(session, url));
+        }
+        auto const bodies = co_await ahttp::gather(std::move(requests));
+        EXPECT_EQ(bodies.size(), 6u);
+    }(server.url("/")));
+    // Two at once, then one every 50 ms: the sixth goes at 200 ms.
+    auto const took = std::chrono::steady_clock::now() - started;
+    EXPECT_GE(took, 190ms);
+    EXPECT_LT(took, 1500ms);
+}
+
+TEST(RateLimitTest, AWaitBeyondTheTotalTimeoutIsATimeout)
+{
+    scripted_server server{keep_alive_server};
+    ahttp::run([](std::string url) -> awaitable<void> {
+        client::session_options options{.timeout = {.total = 100ms},
+                                        .connector = {.rate_limit = {.per_second = 1}}};
+        client::session session = co_await make_session(std::move(options));
+        EXPECT_EQ(co_await get_text(session, url), "ok");
+        try {
+            co_await get_text(session, url); // its slot is a second away
+            ADD_FAILURE() << "no timeout";
+        } catch (client::timeout_error const& e) {
+            EXPECT_EQ(e.phase(), client::timeout_phase::total);
+        }
+    }(server.url("/")));
 }
 
 } // namespace

@@ -29,6 +29,14 @@ struct tls_options {
     std::string key_file{};
 };
 
+/// A per-host request rate (opt-in politeness): at most `per_second` requests a second to each
+/// scheme/host/port, after an initial burst of `burst`. Requests over the rate wait their
+/// turn, first come first served; the wait counts against the total timeout.
+struct rate_limit {
+    double per_second = 0; ///< 0 = no limit
+    std::size_t burst = 1;
+};
+
 /// The connection pool of a session (aiohttp's TCPConnector).
 struct connector_options {
     /// Connections in use at once, all hosts together; 0 = no limit. A request over the limit
@@ -45,6 +53,8 @@ struct connector_options {
     std::chrono::steady_clock::duration dns_cache_ttl = std::chrono::seconds{10};
     /// TLS settings for https connections.
     tls_options tls{};
+    /// Requests a second per host (off by default).
+    client::rate_limit rate_limit{};
 };
 
 /// What every request of a session starts from (aiohttp's ClientSession arguments).
