@@ -13,7 +13,8 @@ reported. The figure that matters on two cores is server CPU time per request (u
 a good server does, so req/s without pipelining mostly measures wrk. The idle test opens
 BENCH_IDLE_CONNS keep-alive connections (one request each, then idle) and reports the server's VmRSS
 growth per connection. Results go to BENCHMARKS.md at the repository root (BENCH_OUTPUT overrides)
-and, per run, to <build-dir>/bench_load/results.json.
+and, per run, to <build-dir>/bench_load/results.json. Everything from the MANUAL_MARKER line on
+in the existing report (hand-written analysis) is kept, after the regenerated part.
 
 Environment: BENCH_DURATION (s per wrk run, default 10), BENCH_ROUNDS (default 3), BENCH_SERVERS
 (comma list of ahttp,nginx,h2o,raw; default all), BENCH_IDLE_CONNS (default 10000, 0 skips),
@@ -519,6 +520,23 @@ def command_line(build_arg):
     return f"{env} {cmd}".strip()
 
 
+# Everything from this line to the end of BENCHMARKS.md is hand-written (profiles, analysis) and is
+# carried over when the report is regenerated.
+MANUAL_MARKER = "<!-- Hand-written sections below: bench.py keeps them when it regenerates the above. -->"
+
+
+def keep_manual_part(output, report):
+    """Returns `report` followed by the hand-written part of the existing `output`, if any."""
+    try:
+        previous = output.read_text()
+    except OSError:
+        return report
+    at = previous.find(MANUAL_MARKER)
+    if at < 0:
+        return report
+    return report.rstrip("\n") + "\n\n" + previous[at:]
+
+
 def render(meta, servers, skipped, results, idle):
     names = [s.name for s in servers]
     out = []
@@ -802,7 +820,7 @@ def main(argv):
                 s.notes.append(f"exited during the run: {s.log_tail()}")
 
         report = render(meta, servers, skipped, results, idle)
-        output.write_text(report)
+        output.write_text(keep_manual_part(output, report))
         raw_dir = build_dir / "bench_load"
         raw_dir.mkdir(parents=True, exist_ok=True)
         with open(raw_dir / "results.json", "w") as f:

@@ -8,10 +8,10 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
 #include <algorithm>
@@ -23,13 +23,24 @@
 #include <netinet/in.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <tuple>
 #include <unistd.h>
 
 namespace ahttp::web::detail {
 namespace {
 
 namespace asio = boost::asio;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+/// Completion token of every operation here. `co_await op(deferred)` starts the operation from
+/// the awaiting coroutine itself; `use_awaitable` would wrap each one in a coroutine frame of
+/// its own (three per keep-alive request), and Asio's per-thread frame cache keeps only two
+/// freed frames, so most of those were heap allocations. as_tuple: errors are values, not
+/// exceptions (a peer leaving is routine).
+constexpr auto deferred_tuple = asio::as_tuple(asio::deferred);
+
+/// Responses queued by pipelined requests are written together once the pipeline is empty,
+/// or as soon as they reach this size.
+constexpr std::size_t max_batch = 64 * 1024;
 
 /// A body left unread by its handler is drained (to keep the connection) up to this size;
 /// beyond it the connection is closed instead, as Go's net/http does.
@@ -60,18 +71,45 @@ std::string peer_address(stream_protocol::socket& socket)
     return text;
 }
 
-/// Appends a header value with CR and LF replaced by spaces: a handler must never be able to
-/// inject a header or split the response (Go's net/http does the same).
-void append_safe(std::string& out, std::string_view text)
-{
-    auto const start = out.size();
-    out.append(text);
-    for (auto i = start; i < out.size(); ++i) {
-        if (out[i] == '\r' || out[i] == '\n') {
-            out[i] = ' ';
+/// Writes a response head into memory sized beforehand. A head is a dozen small pieces, and
+/// std::string::append's length, capacity check and out-of-line copy per piece cost more than
+/// the copying itself.
+class head_writer {
+public:
+    explicit head_writer(char* out) noexcept : p_(out) {}
+
+    void put(std::string_view text) noexcept
+    {
+        std::memcpy(p_, text.data(), text.size());
+        p_ += text.size();
+    }
+    /// Text from the handler, with CR and LF replaced by spaces: a handler must never be able
+    /// to inject a header or split the response (Go's net/http does the same).
+    void put_safe(std::string_view text) noexcept
+    {
+        if (text.empty()) {
+            return;
+        }
+        char* const start = p_;
+        put(text);
+        // Almost no text has them: look with memchr (vectorised), rewrite only on a hit.
+        if (std::memchr(text.data(), '\r', text.size()) != nullptr ||
+            std::memchr(text.data(), '\n', text.size()) != nullptr) {
+            std::replace_if(
+                start, p_, [](char c) { return c == '\r' || c == '\n'; }, ' ');
         }
     }
-}
+    void put_decimal(std::uint64_t value) noexcept
+    {
+        p_ = std::to_chars(p_, p_ + max_decimal, value).ptr;
+    }
+    char* position() const noexcept { return p_; }
+
+    static constexpr std::size_t max_decimal = 20; // digits of the largest uint64_t
+
+private:
+    char* p_;
+};
 
 bool has_no_body(unsigned code) noexcept
 {
@@ -82,9 +120,17 @@ bool has_no_body(unsigned code) noexcept
 bool is_framing_field(std::string_view name) noexcept
 {
     // The server owns framing and connection management: Content-Length is always computed,
-    // never copied, so it cannot disagree with the body.
-    return http::iequals(name, "content-length") || http::iequals(name, "transfer-encoding") ||
-           http::iequals(name, "connection");
+    // never copied, so it cannot disagree with the body. (By length first: most names miss.)
+    switch (name.size()) {
+    case 10:
+        return http::iequals(name, "connection");
+    case 14:
+        return http::iequals(name, "content-length");
+    case 17:
+        return http::iequals(name, "transfer-encoding");
+    default:
+        return false;
+    }
 }
 
 } // namespace
@@ -93,6 +139,12 @@ connection::connection(worker& owner, stream_protocol::socket socket)
     : owner_(owner), socket_(std::move(socket)), request_(*this, owner.app())
 {
     remote_ = peer_address(socket_);
+    // Non-blocking synchronous reads and writes let run() do the I/O it expects to succeed
+    // (a read after a readiness wait, the write of a response) without a trip through the
+    // event loop; without the flag they would block, so they are then not used.
+    boost::system::error_code ec;
+    socket_.non_blocking(true, ec);
+    direct_io_ = !ec;
 }
 
 connection::~connection()
@@ -145,18 +197,8 @@ void connection::release_buffer_if_empty() noexcept
     }
 }
 
-awaitable<bool> connection::fill_buffer()
+void connection::prepare_read()
 {
-    // Idle keep-alive connections wait without a buffer (see worker::take_buffer).
-    if (begin_ == end_) {
-        release_buffer_if_empty();
-        auto [ec] = co_await socket_.async_wait(stream_protocol::socket::wait_read, use_tuple);
-        if (ec || draining_) {
-            co_return false;
-        }
-        idle_ = false;
-        set_deadline(owner_.options().timeouts.header_read);
-    }
     ensure_buffer();
     if (begin_ > 0) {
         std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
@@ -171,13 +213,6 @@ awaitable<bool> connection::fill_buffer()
         buffer_ = std::move(grown);
         capacity_ = bigger;
     }
-    auto [ec, n] = co_await socket_.async_read_some(
-        asio::buffer(buffer_.get() + end_, capacity_ - end_), use_tuple);
-    if (ec || n == 0) {
-        co_return false;
-    }
-    end_ += n;
-    co_return true;
 }
 
 awaitable<bool> connection::write_now(std::string_view extra)
@@ -186,7 +221,7 @@ awaitable<bool> connection::write_now(std::string_view extra)
     set_deadline(owner_.options().timeouts.body_read);
     std::array<asio::const_buffer, 2> buffers{asio::buffer(out_),
                                               asio::buffer(extra.data(), extra.size())};
-    auto [ec, n] = co_await asio::async_write(socket_, buffers, use_tuple);
+    auto [ec, n] = co_await asio::async_write(socket_, buffers, deferred_tuple);
     out_.clear();
     deadline_ = previous;
     if (ec) {
@@ -206,27 +241,86 @@ awaitable<bool> connection::flush()
 
 awaitable<void> connection::run()
 {
+    // The steady-state request path is all in this coroutine: reading, writing and finishing a
+    // request are awaited or called from here, not through helper coroutines, so a keep-alive
+    // request allocates no frames beyond the application's dispatch and the handler's (which
+    // Asio's frame cache recycles).
     for (;;) {
         wire::parse_error error;
         wire::parse_status status = wire::parse_status::need_more;
         if (begin_ != end_) {
             status = owner_.parser().parse({buffer_.get() + begin_, end_ - begin_}, head_, error);
         }
-        if (status == wire::parse_status::need_more) {
-            // Everything parsed so far has been answered: write the batch, then read more.
-            if (!co_await flush()) {
+        bool const need_more = status == wire::parse_status::need_more;
+        // Everything parsed so far has been answered: write the batch (pipelined responses go
+        // out in one write), or write early once the batch is large.
+        if (!out_.empty() && (need_more || out_.size() >= max_batch)) {
+            // The socket buffer normally takes the whole batch at once: write it now, and
+            // wait (under a deadline, so a stalled reader times out) only for what is left.
+            boost::system::error_code write_error;
+            std::size_t done = 0;
+            if (direct_io_) {
+                done = socket_.write_some(asio::buffer(out_), write_error);
+                if (write_error == asio::error::would_block) {
+                    write_error = {};
+                }
+            }
+            if (!write_error && done < out_.size()) {
+                // async_write_some in a loop rather than async_write: the composed operation
+                // sets up a cancellation state of its own for every write (an allocation).
+                set_deadline(owner_.options().timeouts.body_read);
+                while (done < out_.size() && !write_error) {
+                    auto [ec, n] = co_await socket_.async_write_some(asio::buffer(out_) + done,
+                                                                     deferred_tuple);
+                    write_error = ec;
+                    done += n;
+                }
+                clear_deadline();
+            }
+            out_.clear();
+            if (write_error) {
                 break;
             }
+        }
+        if (need_more) {
             if (draining_ && begin_ == end_) {
                 break;
             }
+            bool readable = false;
             if (begin_ == end_) {
+                // Idle keep-alive connections wait without a buffer (see worker::take_buffer).
                 idle_ = true;
                 set_deadline(owner_.options().timeouts.keepalive);
+                release_buffer_if_empty();
+                auto [ec] =
+                    co_await socket_.async_wait(stream_protocol::socket::wait_read, deferred_tuple);
+                if (ec || draining_) {
+                    break;
+                }
+                idle_ = false;
+                readable = true;
+                set_deadline(owner_.options().timeouts.header_read);
+            } else if (deadline_ == clock::time_point::max()) {
+                // Part of a pipelined request arrived with the previous one: its head must be
+                // complete within header_read too.
+                set_deadline(owner_.options().timeouts.header_read);
             }
-            if (!co_await fill_buffer()) {
+            prepare_read();
+            auto const room = asio::buffer(buffer_.get() + end_, capacity_ - end_);
+            boost::system::error_code read_error = asio::error::would_block;
+            std::size_t n = 0;
+            if (readable && direct_io_) {
+                // Just reported readable: read at once rather than start an operation that
+                // would perform the same read and then go through the event loop.
+                n = socket_.read_some(room, read_error);
+            }
+            if (read_error == asio::error::would_block) {
+                std::tie(read_error, n) = co_await socket_.async_read_some(room, deferred_tuple);
+            }
+            if (read_error || n == 0) {
                 break;
             }
+            end_ += n;
             continue;
         }
         if (status == wire::parse_status::error) {
@@ -235,7 +329,17 @@ awaitable<void> connection::run()
             co_await lingering_close();
             co_return;
         }
-        if (!co_await serve_one()) {
+        bool keep = begin_request();
+        if (keep) {
+            response result = co_await owner_.app().handle(request_);
+            if (result.compression_enabled() && !result.is_prepared() &&
+                result.file_body() == nullptr) {
+                compress_response(request_, result);
+            }
+            keep = needs_async_finish(result) ? co_await finish_request_async(result)
+                                              : finish_request(result);
+        }
+        if (!keep) {
             co_await flush();
             co_await lingering_close();
             co_return;
@@ -272,16 +376,18 @@ bool connection::make_room_for_body()
     return true;
 }
 
-awaitable<bool> connection::serve_one()
+bool connection::begin_request()
 {
     clear_deadline();
-    auto const started = clock::now();
+    if (owner_.logger() != nullptr) {
+        started_ = clock::now();
+    }
 
     // RFC 9110 §15.5.14: refuse a declared oversize body before reading any of it.
     if (head_.framing == wire::body_framing::content_length &&
         head_.content_length > owner_.app().options().client_max_size) {
         append_error(http::status::payload_too_large, "request body exceeds client_max_size");
-        co_return false;
+        return false;
     }
 
     std::size_t const body_in_buffer = end_ - begin_ - head_.head_size;
@@ -330,14 +436,44 @@ awaitable<bool> connection::serve_one()
     }
     if (!init_request(request_, init)) {
         append_error(http::status::bad_request, "invalid request target");
-        co_return false;
+        return false;
     }
+    return true;
+}
 
-    response result = co_await owner_.app().handle(request_);
-    if (result.compression_enabled() && !result.is_prepared() && result.file_body() == nullptr) {
-        compress_response(request_, result);
+bool connection::needs_async_finish(response const& r) const noexcept
+{
+    // A stream to end, a body left unread, or a file to send may need I/O; anything else is a
+    // complete in-memory response that only has to be queued.
+    return r.is_prepared() || stream_ != stream_mode::none || !body_done_ ||
+           r.file_body() != nullptr;
+}
+
+bool connection::keep_alive_after(response const& r) const noexcept
+{
+    return head_.keep_alive && !must_close_ && !r.close_requested() && !draining_ &&
+           !owner_.draining() && stream_ != stream_mode::until_close;
+}
+
+bool connection::end_request(response const& r, std::size_t body_bytes, bool keep)
+{
+    if (auto const* logger = owner_.logger()) {
+        logger->log(request_, r.status(), &r.headers(), body_bytes, clock::now() - started_);
     }
+    begin_ = body_begin_;
+    return keep;
+}
 
+bool connection::finish_request(response const& r)
+{
+    // needs_async_finish(r) is false: the body was read, nothing is streamed, no file.
+    bool const keep_alive = keep_alive_after(r) && r.status() != http::status::payload_too_large;
+    append_response(r, keep_alive);
+    return end_request(r, r.body().size(), keep_alive);
+}
+
+awaitable<bool> connection::finish_request_async(response& result)
+{
     if (result.is_prepared() || stream_ != stream_mode::none) {
         co_await finish_stream();
     }
@@ -356,8 +492,7 @@ awaitable<bool> connection::serve_one()
         }
     }
 
-    bool const keep_alive = head_.keep_alive && !must_close_ && !result.close_requested() &&
-                            !draining_ && !owner_.draining() && stream_ != stream_mode::until_close;
+    bool const keep_alive = keep_alive_after(result);
     std::size_t body_bytes = 0;
     bool sent = true;
     if (stream_ == stream_mode::none) {
@@ -373,19 +508,7 @@ awaitable<bool> connection::serve_one()
             body_bytes = result.body().size();
         }
     }
-    if (auto const* logger = owner_.logger()) {
-        logger->log(request_, result.status(), &result.headers(), body_bytes,
-                    clock::now() - started);
-    }
-    begin_ = body_begin_;
-    if (!keep_alive || !sent) {
-        co_return false;
-    }
-    // Large batches go out now; small ones wait for the pipeline to empty (one write).
-    if (out_.size() >= 64 * 1024 && !co_await flush()) {
-        co_return false;
-    }
-    co_return true;
+    co_return end_request(result, body_bytes, keep_alive && sent);
 }
 
 awaitable<std::string_view> connection::read_body(std::size_t max_size)
@@ -447,7 +570,7 @@ awaitable<std::string_view> connection::read_body(std::size_t max_size)
         }
         set_deadline(owner_.options().timeouts.body_read);
         auto [ec, n] = co_await socket_.async_read_some(
-            asio::buffer(buffer_.get() + end_, capacity_ - end_), use_tuple);
+            asio::buffer(buffer_.get() + end_, capacity_ - end_), deferred_tuple);
         clear_deadline();
         if (ec == asio::error::operation_aborted && !expired_) {
             throw boost::system::system_error{ec}; // cancellation: shutdown, not a bad request
@@ -484,42 +607,60 @@ awaitable<bool> connection::discard_body()
 void connection::append_head(response const& r, std::optional<std::uint64_t> content_length,
                              bool chunked, bool keep_alive)
 {
+    using namespace std::string_view_literals;
     unsigned const code = http::to_int(r.status());
-    out_.append(head_.version_minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ");
-    append_decimal(out_, code);
-    out_.push_back(' ');
-    append_safe(out_, r.reason());
-    out_.append("\r\n");
+    std::string_view const reason = r.reason();
     bool has_date = false;
+    // An upper bound of the head's size: the status line, the handler's fields, then what
+    // the server adds (Server, Date, the framing field, Connection, the empty line).
+    std::size_t size = "HTTP/1.1 "sv.size() + head_writer::max_decimal + 1 + reason.size() + 2;
+    for (auto const& [name, value] : r.headers()) {
+        size += name.size() + value.size() + 4;
+        has_date = has_date || (name.size() == 4 && http::iequals(name, "date"));
+    }
+    std::string_view const date = has_date ? std::string_view{} : http_date();
+    size += "Server: ahttp\r\nDate: \r\n"sv.size() + date.size() + "Content-Length: \r\n"sv.size() +
+            head_writer::max_decimal + "Connection: keep-alive\r\n\r\n"sv.size();
+
+    std::size_t const start = out_.size();
+    out_.resize(start + size);
+    head_writer w{out_.data() + start};
+    w.put(head_.version_minor == 0 ? "HTTP/1.0 "sv : "HTTP/1.1 "sv);
+    w.put_decimal(code);
+    w.put(" "sv);
+    w.put_safe(reason);
+    w.put("\r\n"sv);
     for (auto const& [name, value] : r.headers()) {
         if (is_framing_field(name)) {
             continue;
         }
-        has_date = has_date || http::iequals(name, "date");
-        append_safe(out_, name);
-        out_.append(": ");
-        append_safe(out_, value);
-        out_.append("\r\n");
+        w.put_safe(name);
+        w.put(": "sv);
+        w.put_safe(value);
+        w.put("\r\n"sv);
     }
-    out_.append("Server: ahttp\r\n");
+    w.put("Server: ahttp\r\n"sv);
     if (!has_date) {
-        out_.append("Date: ").append(http_date()).append("\r\n");
+        w.put("Date: "sv);
+        w.put(date);
+        w.put("\r\n"sv);
     }
     if (!has_no_body(code)) {
         if (content_length) {
-            out_.append("Content-Length: ");
-            append_decimal(out_, *content_length);
-            out_.append("\r\n");
+            w.put("Content-Length: "sv);
+            w.put_decimal(*content_length);
+            w.put("\r\n"sv);
         } else if (chunked) {
-            out_.append("Transfer-Encoding: chunked\r\n");
+            w.put("Transfer-Encoding: chunked\r\n"sv);
         }
     }
     if (!keep_alive) {
-        out_.append("Connection: close\r\n");
+        w.put("Connection: close\r\n"sv);
     } else if (head_.version_minor == 0) {
-        out_.append("Connection: keep-alive\r\n");
+        w.put("Connection: keep-alive\r\n"sv);
     }
-    out_.append("\r\n");
+    w.put("\r\n"sv);
+    out_.resize(static_cast<std::size_t>(w.position() - out_.data()));
 }
 
 void connection::append_response(response const& r, bool keep_alive)
@@ -583,7 +724,7 @@ awaitable<bool> connection::send_file(response const& r, file_transfer const& fi
             remaining -= static_cast<std::uint64_t>(n);
         } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             auto [wait_ec] =
-                co_await socket_.async_wait(stream_protocol::socket::wait_write, use_tuple);
+                co_await socket_.async_wait(stream_protocol::socket::wait_write, deferred_tuple);
             ok = !wait_ec;
         } else if (n < 0 && errno == EINTR) {
             continue;
@@ -738,7 +879,8 @@ awaitable<void> connection::lingering_close()
         char sink[4096];
         std::size_t drained = 0;
         while (drained < 64 * 1024) {
-            auto [read_ec, n] = co_await socket_.async_read_some(asio::buffer(sink), use_tuple);
+            auto [read_ec, n] =
+                co_await socket_.async_read_some(asio::buffer(sink), deferred_tuple);
             if (read_ec || n == 0) {
                 break;
             }

@@ -57,8 +57,16 @@ public:
 private:
     enum class stream_mode : unsigned char { none, length, chunked, until_close, finished };
 
-    awaitable<bool> serve_one();
-    awaitable<bool> fill_buffer();
+    // A request is served in three steps so that the common case runs in run()'s own frame:
+    // begin_request (sync), the application's handler (awaited by run), then finish_request
+    // (sync) or, when I/O is still needed, finish_request_async.
+    bool begin_request();
+    bool needs_async_finish(response const& r) const noexcept;
+    bool finish_request(response const& r);
+    awaitable<bool> finish_request_async(response& r);
+    bool keep_alive_after(response const& r) const noexcept;
+    bool end_request(response const& r, std::size_t body_bytes, bool keep);
+    void prepare_read();
     awaitable<bool> flush();
     awaitable<bool> write_now(std::string_view extra);
     awaitable<void> lingering_close();
@@ -95,6 +103,7 @@ private:
     std::size_t body_begin_ = 0;       // next unread body byte in buffer_
     std::uint64_t body_remaining_ = 0; // for content_length framing
     wire::chunked_decoder chunked_;
+    clock::time_point started_{}; // when the request began (only kept for the access log)
     bool body_done_ = true;
     bool continue_sent_ = false;
     bool must_close_ = false;
@@ -108,6 +117,7 @@ private:
     bool idle_ = true; // waiting for the first byte of a request: drain() may close it now
     clock::time_point deadline_ = clock::time_point::max();
     bool expired_ = false;
+    bool direct_io_ = false; // the socket is in non-blocking mode: run() may read/write directly
     bool draining_ = false;
 };
 

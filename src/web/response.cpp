@@ -6,24 +6,30 @@
 
 namespace ahttp::web {
 
+// The factories fill a new response directly: it has no fields yet, so set_body()'s search
+// for an existing Content-Type (run for every response a handler makes) is not needed.
+
 response response::text(std::string body, http::status code, std::string_view content_type)
 {
     response r{code};
-    r.set_body(std::move(body), content_type);
+    r.body_ = std::move(body);
+    r.headers_.add(http::field::content_type, content_type);
     return r;
 }
 
 response response::bytes(std::string body, std::string_view content_type, http::status code)
 {
     response r{code};
-    r.set_body(std::move(body), content_type);
+    r.body_ = std::move(body);
+    r.headers_.add(http::field::content_type, content_type);
     return r;
 }
 
 response response::json(std::string serialized_json, http::status code)
 {
     response r{code};
-    r.set_body(std::move(serialized_json), "application/json");
+    r.body_ = std::move(serialized_json);
+    r.headers_.add(http::field::content_type, "application/json");
     return r;
 }
 
