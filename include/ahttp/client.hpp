@@ -12,6 +12,7 @@
 #include <ahttp/client/session.hpp>
 #include <ahttp/client/session_options.hpp>
 #include <ahttp/client/timeout.hpp>
+#include <ahttp/client/trace.hpp>
 #include <ahttp/http/basic_auth.hpp>
 #include <ahttp/http/cookie.hpp>
 #include <ahttp/http/headers.hpp>

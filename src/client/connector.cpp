@@ -100,8 +100,9 @@ void lease::release(bool keep_alive) noexcept
 
 // ---- connector ---------------------------------------------------------------------------
 
-connector::connector(executor ex, connector_options options)
-    : executor_(std::move(ex)), options_(options), cleanup_timer_(executor_)
+connector::connector(executor ex, connector_options options, trace_hooks trace)
+    : executor_(std::move(ex)), options_(options), trace_(std::move(trace)),
+      cleanup_timer_(executor_)
 {
     if (options_.limit != 0) {
         limit_ = std::make_unique<semaphore>(executor_, options_.limit);
@@ -153,11 +154,19 @@ std::size_t connector::idle_count(std::string const& key) const noexcept
 awaitable<void> connector::take_slots(host_pool& pool, connect_context const& c)
 {
     deadline const d = c.total.earliest(deadline::after(c.connect, timeout_phase::connect));
+    trace_request const traced{c.method, *c.url};
+    bool queued = false;
     // Per host first: a request waiting for its host's slot must not hold a global one.
     if (pool.slots && !pool.slots->try_acquire()) {
+        fire(trace_.on_connection_queued_start, traced);
+        queued = true;
         co_await within(acquire_permit(*pool.slots), d, c);
     }
     if (limit_ && !limit_->try_acquire()) {
+        if (!queued) {
+            fire(trace_.on_connection_queued_start, traced);
+            queued = true;
+        }
         try {
             co_await within(acquire_permit(*limit_), d, c);
         } catch (...) {
@@ -166,6 +175,9 @@ awaitable<void> connector::take_slots(host_pool& pool, connect_context const& c)
             }
             throw;
         }
+    }
+    if (queued) {
+        fire(trace_.on_connection_queued_end, traced);
     }
     ++pool.in_use;
 }
@@ -206,11 +218,14 @@ awaitable<lease> connector::acquire(origin const& to, bool fresh, connect_contex
             std::shared_ptr<connection> conn = std::move(pool.idle.front());
             pool.idle.pop_front();
             if (now - conn->idle_since() < options_.keepalive_timeout && conn->is_reusable_now()) {
+                fire(trace_.on_connection_reuseconn, trace_request{c.method, *c.url});
                 co_return lease{shared_from_this(), std::move(conn), true};
             }
             conn->close(); // expired, or closed by the server since: a zero-cost check
         }
+        fire(trace_.on_connection_create_start, trace_request{c.method, *c.url});
         std::shared_ptr<connection> conn = co_await connect(to, c);
+        fire(trace_.on_connection_create_end, trace_request{c.method, *c.url});
         co_return lease{shared_from_this(), std::move(conn), false};
     } catch (...) {
         return_slots(pool);
@@ -330,11 +345,14 @@ awaitable<std::vector<tcp::endpoint>> connector::resolve(origin const& to, conne
     auto const now = clock::now();
     if (auto const it = dns_cache_.find(key); it != dns_cache_.end()) {
         if (it->second.expires > now) {
+            fire(trace_.on_dns_cache_hit, std::string_view{to.host});
             co_return it->second.endpoints;
         }
         dns_cache_.erase(it);
     }
     deadline const d = c.total.earliest(deadline::after(c.connect, timeout_phase::connect));
+    fire(trace_.on_dns_cache_miss, std::string_view{to.host});
+    fire(trace_.on_dns_resolvehost_start, std::string_view{to.host});
     tcp::resolver::results_type results;
     try {
         results = co_await within(resolve_name(to.host, std::to_string(to.port)), d, c);
@@ -344,6 +362,7 @@ awaitable<std::vector<tcp::endpoint>> connector::resolve(origin const& to, conne
         }
         throw connection_error{e.code(), "cannot resolve " + to.host, c.method, *c.url};
     }
+    fire(trace_.on_dns_resolvehost_end, std::string_view{to.host});
     std::vector<tcp::endpoint> endpoints;
     for (auto const& entry : results) {
         endpoints.push_back(entry.endpoint());

@@ -5,6 +5,7 @@
 #include "client/connection.hpp"
 
 #include <ahttp/client/session_options.hpp>
+#include <ahttp/client/trace.hpp>
 #include <ahttp/semaphore.hpp>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -38,6 +39,18 @@ struct connect_context {
 
 class connector;
 
+/// Calls a trace hook if set; a hook that throws is ignored (it must not break a request).
+template <class Hook, class... Args>
+void fire(Hook const& hook, Args&&... args) noexcept
+{
+    if (hook) {
+        try {
+            hook(std::forward<Args>(args)...);
+        } catch (...) {
+        }
+    }
+}
+
 /// A connection lent by the pool. Give it back with release(); destroying an unreleased lease
 /// closes the connection (its state is unknown) and frees its slot.
 class lease {
@@ -67,7 +80,7 @@ private:
 
 class connector : public std::enable_shared_from_this<connector> {
 public:
-    connector(executor ex, connector_options options);
+    connector(executor ex, connector_options options, trace_hooks trace = {});
     ~connector();
 
     /// Lends a connection to `to`: an idle pooled one that is still open (oldest first),
@@ -112,6 +125,7 @@ private:
 
     executor executor_;
     connector_options options_;
+    trace_hooks trace_;
     std::unique_ptr<semaphore> limit_;                       ///< limit, if any
     std::unique_ptr<boost::asio::ssl::context> tls_context_; ///< made at the first https use
     std::map<std::string, host_pool, std::less<>> pools_;

@@ -259,7 +259,7 @@ session::session(executor ex) : session(std::move(ex), session_options{}) {}
 
 session::session(executor ex, session_options options)
     : executor_(std::move(ex)), options_(std::move(options)),
-      connector_(std::make_shared<detail::connector>(executor_, options_.connector))
+      connector_(std::make_shared<detail::connector>(executor_, options_.connector, options_.trace))
 {
     if (!options_.cookie_jar) {
         options_.cookie_jar = std::make_shared<client::cookie_jar>();
@@ -600,6 +600,8 @@ awaitable<response> send_request(session_options const& defaults,
         }
         out.headers.erase(http::field::host);
         history.emplace_back(std::move(state));
+        detail::fire(defaults.trace.on_request_redirect, trace_request{out.method, url},
+                     history.back());
         where = std::move(next_target);
     }
 }
@@ -640,6 +642,23 @@ clock::duration backoff(retry_options const& retry, std::size_t attempt)
 
 awaitable<response> session::request(http::method method, std::string_view url_text,
                                      request_options options)
+{
+    trace_hooks const& trace = options_.trace;
+    detail::fire(trace.on_request_start, trace_request{method, url_text});
+    std::exception_ptr failure;
+    try {
+        response result = co_await send_with_retries(method, url_text, std::move(options));
+        detail::fire(trace.on_request_end, trace_request{result.method(), result.url()}, result);
+        co_return result;
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    detail::fire(trace.on_request_exception, trace_request{method, url_text}, failure);
+    std::rethrow_exception(failure);
+}
+
+awaitable<response> session::send_with_retries(http::method method, std::string_view url_text,
+                                               request_options options)
 {
     timeouts const t = resolve_timeouts(options.timeout, options_.timeout);
     bool const raise = options.raise_for_status.value_or(options_.raise_for_status);

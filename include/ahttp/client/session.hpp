@@ -79,6 +79,9 @@ public:
     void close() noexcept;
 
 private:
+    awaitable<response> send_with_retries(http::method method, std::string_view url,
+                                          request_options options);
+
     executor executor_;
     session_options options_;
     std::shared_ptr<detail::connector> connector_;

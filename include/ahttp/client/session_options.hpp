@@ -5,6 +5,7 @@
 #include <ahttp/client/cookie_jar.hpp>
 #include <ahttp/client/retry.hpp>
 #include <ahttp/client/timeout.hpp>
+#include <ahttp/client/trace.hpp>
 #include <ahttp/http/basic_auth.hpp>
 #include <ahttp/http/headers.hpp>
 
@@ -73,6 +74,8 @@ struct session_options {
     /// `std::make_shared<client::cookie_jar>(client::cookie_jar_options{.unsafe = true})`
     /// to keep those too. Share one jar between sessions by passing the same pointer.
     std::shared_ptr<client::cookie_jar> cookie_jar{};
+    /// Callbacks at each phase of each request (aiohttp's TraceConfig).
+    trace_hooks trace{};
     /// Retries with backoff for idempotent requests; off unless `retry.attempts` is set.
     retry_options retry{};
     /// Throw client::response_error for every 4xx/5xx response (see response::raise_for_status).
