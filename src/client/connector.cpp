@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // The client's connection pool.
 #include "client/connector.hpp"
+#include "wire/response_parser.hpp"
 
 #include <ahttp/wait_for.hpp>
 
@@ -66,9 +67,18 @@ awaitable<error_code> connect_socket(stream_socket& socket, tcp::endpoint endpoi
 
 } // namespace
 
-std::string origin::key() const
+std::string origin::site() const
 {
     return scheme + "://" + host + ":" + std::to_string(port);
+}
+
+std::string origin::key() const
+{
+    std::string k = site();
+    if (proxy) {
+        k += " via " + proxy->host + ":" + std::to_string(proxy->port) + " " + proxy->authorization;
+    }
+    return k;
 }
 
 // ---- lease -------------------------------------------------------------------------------
@@ -385,10 +395,62 @@ awaitable<void> connector::handshake(connection& conn, origin const& to, connect
     }
 }
 
+awaitable<void> connector::tunnel(connection& conn, origin const& to, connect_context const& c,
+                                  deadline d)
+{
+    // RFC 9110 §9.3.6: CONNECT with the target's authority; a 2xx turns the connection into
+    // a tunnel, anything else is the proxy's refusal.
+    std::string const authority =
+        (to.host.find(':') != std::string::npos ? "[" + to.host + "]" : to.host) + ":" +
+        std::to_string(to.port);
+    std::string request = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n";
+    if (!to.proxy->authorization.empty()) {
+        request += "Proxy-Authorization: " + to.proxy->authorization + "\r\n";
+    }
+    request += "\r\n";
+    conn.set_deadline(d);
+    auto fail = [&](error_code ec, std::string const& what) -> connection_error {
+        if (conn.expired()) {
+            throw timeout_error{conn.expired_phase(), c.method, *c.url};
+        }
+        return connection_error{ec, what, c.method, *c.url};
+    };
+    if (error_code const ec = co_await conn.write(request)) {
+        throw fail(ec, "cannot send CONNECT to the proxy");
+    }
+    wire::response_parser const parser;
+    wire::response_head head;
+    wire::parse_error error;
+    for (;;) {
+        auto const status = conn.buffered().empty()
+                                ? wire::parse_status::need_more
+                                : parser.parse(conn.buffered(), head, error, {.connect = true});
+        if (status == wire::parse_status::complete) {
+            break;
+        }
+        if (status == wire::parse_status::error) {
+            throw fail(make_error_code(errc::bad_response),
+                       "malformed answer to CONNECT: " + std::string{error.reason});
+        }
+        if (error_code const ec = co_await conn.read_more()) {
+            throw fail(ec, "the proxy closed the connection during CONNECT");
+        }
+    }
+    if (head.status < 200 || head.status >= 300) {
+        throw fail(make_error_code(errc::bad_response),
+                   "the proxy refused CONNECT to " + authority + ": " +
+                       std::to_string(head.status) + " " + std::string{head.reason});
+    }
+    conn.consume(head.head_size);
+    conn.set_deadline({});
+}
+
 awaitable<std::shared_ptr<connection>> connector::connect(origin const& to,
                                                           connect_context const& c)
 {
-    std::vector<tcp::endpoint> const endpoints = co_await resolve(to, c);
+    // Through a proxy, the TCP connection goes to the proxy; the target comes later.
+    origin const hop = to.proxy ? origin{"http", to.proxy->host, to.proxy->port} : to;
+    std::vector<tcp::endpoint> const endpoints = co_await resolve(hop, c);
     deadline const connect_deadline =
         c.total.earliest(deadline::after(c.connect, timeout_phase::connect));
     error_code last = asio::error::host_not_found;
@@ -413,6 +475,9 @@ awaitable<std::shared_ptr<connection>> connector::connect(origin const& to,
             socket.set_option(tcp::no_delay{true}, ignored);
             auto conn = std::make_shared<connection>(std::move(socket), to.key());
             if (to.scheme == "https") {
+                if (to.proxy) {
+                    co_await tunnel(*conn, to, c, connect_deadline);
+                }
                 co_await handshake(*conn, to, c, connect_deadline);
             }
             co_return conn;
@@ -424,8 +489,11 @@ awaitable<std::shared_ptr<connection>> connector::connect(origin const& to,
     if (attempt_timed_out) {
         throw_timeout(timeout_phase::sock_connect, c);
     }
-    throw connection_error{last, "cannot connect to " + to.host + ":" + std::to_string(to.port),
-                           c.method, *c.url};
+    throw connection_error{
+        last,
+        std::string{to.proxy ? "cannot connect to proxy " : "cannot connect to "} + hop.host + ":" +
+            std::to_string(hop.port),
+        c.method, *c.url};
 }
 
 } // namespace ahttp::client::detail

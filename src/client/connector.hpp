@@ -14,17 +14,29 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace ahttp::client::detail {
 
 /// Where a request goes: the pool key is "scheme://host:port".
+/// An HTTP proxy to go through.
+struct proxy_route {
+    std::string host;
+    std::uint16_t port = 80;
+    std::string authorization; ///< a Proxy-Authorization value, or ""
+};
+
 struct origin {
     std::string scheme; ///< "http" or "https"
     std::string host;   ///< as in the URL, without brackets for IPv6
     std::uint16_t port = 80;
+    std::optional<proxy_route> proxy{}; ///< connect through this proxy
+    /// "scheme://host:port", plus the proxy: connections through different routes differ.
     std::string key() const;
+    /// "scheme://host:port" alone: the origin in the RFC 6454 sense.
+    std::string site() const;
 };
 
 /// What a failure must name (the request, for the exception text) and the deadlines of the
@@ -119,6 +131,8 @@ private:
     awaitable<std::shared_ptr<connection>> connect(origin const& to, connect_context const& c);
     awaitable<void> handshake(connection& conn, origin const& to, connect_context const& c,
                               deadline d);
+    awaitable<void> tunnel(connection& conn, origin const& to, connect_context const& c,
+                           deadline d);
     boost::asio::ssl::context& tls_context(connect_context const& c);
     void schedule_cleanup();
     void close_expired_idle() noexcept;

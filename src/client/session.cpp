@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <random>
 
 namespace ahttp::client {
@@ -121,6 +122,108 @@ target resolve_url(std::string_view base, std::string_view text, http::query_par
     return make_target(std::move(url));
 }
 
+// ---- proxies -----------------------------------------------------------------------------
+
+/// The proxy named by `text` ("http://[user:pass@]host[:port]").
+detail::proxy_route parse_proxy(std::string_view text)
+{
+    auto const parsed = urls::parse_uri(text);
+    if (!parsed || !parsed->has_authority() || parsed->encoded_host().empty()) {
+        throw invalid_url{"malformed proxy URL", std::string{text}};
+    }
+    std::string scheme{parsed->scheme()};
+    for (char& c : scheme) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (scheme != "http") {
+        throw invalid_url{"only http:// proxies are supported", std::string{text}};
+    }
+    detail::proxy_route route;
+    route.host = parsed->host_type() == urls::host_type::ipv6
+                     ? parsed->host_ipv6_address().to_string()
+                     : std::string{parsed->host()};
+    if (parsed->has_port()) {
+        route.port = parsed->port_number();
+    }
+    if (parsed->has_userinfo()) {
+        route.authorization = http::basic_auth{parsed->user(), parsed->password()}.header_value();
+    }
+    return route;
+}
+
+std::string environment(char const* lower_name, char const* upper_name)
+{
+    for (char const* name : {lower_name, upper_name}) {
+        if (char const* value = std::getenv(name); value != nullptr && *value != '\0') {
+            return value;
+        }
+    }
+    return {};
+}
+
+/// NO_PROXY: "*", or a comma-separated list of hosts and domains (".example.com" or
+/// "example.com" both cover its subdomains), ports ignored.
+bool bypasses_proxy(std::string_view host)
+{
+    std::string const list = environment("no_proxy", "NO_PROXY");
+    std::string_view rest = list;
+    while (!rest.empty()) {
+        auto const comma = rest.find(',');
+        std::string_view entry = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        while (!entry.empty() && entry.front() == ' ') {
+            entry.remove_prefix(1);
+        }
+        while (!entry.empty() && entry.back() == ' ') {
+            entry.remove_suffix(1);
+        }
+        if (entry == "*") {
+            return true;
+        }
+        if (auto const colon = entry.rfind(':');
+            colon != std::string_view::npos && entry.find(':') == colon) {
+            entry = entry.substr(0, colon); // "host:port"
+        }
+        if (!entry.empty() && entry.front() == '.') {
+            entry.remove_prefix(1);
+        }
+        if (entry.empty()) {
+            continue;
+        }
+        if (http::iequals(host, entry) ||
+            (host.size() > entry.size() && host[host.size() - entry.size() - 1] == '.' &&
+             http::iequals(host.substr(host.size() - entry.size()), entry))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/// The proxy a request to `to` goes through: the request's, the session's, or (trust_env)
+/// the environment's.
+std::optional<detail::proxy_route>
+pick_proxy(session_options const& defaults, std::string const& requested, detail::origin const& to)
+{
+    if (!requested.empty()) {
+        return parse_proxy(requested);
+    }
+    if (!defaults.proxy.empty()) {
+        return parse_proxy(defaults.proxy);
+    }
+    if (!defaults.trust_env || bypasses_proxy(to.host)) {
+        return std::nullopt;
+    }
+    std::string from_env = to.scheme == "https" ? environment("https_proxy", "HTTPS_PROXY")
+                                                : environment("http_proxy", "HTTP_PROXY");
+    if (from_env.empty()) {
+        from_env = environment("all_proxy", "ALL_PROXY");
+    }
+    if (from_env.empty()) {
+        return std::nullopt;
+    }
+    return parse_proxy(from_env);
+}
+
 // ---- the request -------------------------------------------------------------------------
 
 bool valid_field_name(std::string_view name) noexcept
@@ -159,7 +262,11 @@ std::string serialize(outgoing const& out, target const& t, session_options cons
     std::string wire;
     wire.reserve(256 + (out.body ? out.body->size() : 0));
     wire.append(http::to_string(out.method)).push_back(' ');
-    wire.append(t.request_target).append(" HTTP/1.1\r\n");
+    // Through a proxy a plain-http request names its whole URL (RFC 9112 §3.2.2).
+    bool const absolute_form = t.origin.proxy && t.origin.scheme == "http";
+    wire.append(absolute_form ? std::string_view{t.url.buffer()}
+                              : std::string_view{t.request_target});
+    wire.append(" HTTP/1.1\r\n");
     auto field = [&](std::string_view name, std::string_view value) {
         if (!valid_field_name(name) || !valid_field_value(value)) {
             throw client_error{make_error_code(errc::invalid_argument),
@@ -170,6 +277,9 @@ std::string serialize(outgoing const& out, target const& t, session_options cons
     };
     if (!out.headers.contains(http::field::host)) {
         field("Host", t.host_field);
+    }
+    if (absolute_form && !t.origin.proxy->authorization.empty()) {
+        field("Proxy-Authorization", t.origin.proxy->authorization);
     }
     bool cookies_sent = cookies.empty();
     for (auto const& [name, value] : out.headers) {
@@ -490,10 +600,11 @@ awaitable<response> send_request(session_options const& defaults,
     bool const follow = options.allow_redirects.value_or(true);
     std::size_t const max_redirects = options.max_redirects.value_or(defaults.max_redirects);
     std::vector<response> history;
-    std::string const first_origin = where.origin.key();
+    std::string const first_origin = where.origin.site();
 
     for (;;) {
         std::string const url{where.url.buffer()};
+        where.origin.proxy = pick_proxy(defaults, options.proxy, where.origin);
         // Politeness first: wait for this host's next slot under the rate limit, if any.
         if (auto const send_at = pool->reserve_send_time(where.origin); send_at > clock::now()) {
             if (send_at >= t.total.at) {
@@ -502,7 +613,7 @@ awaitable<response> send_request(session_options const& defaults,
             co_await ahttp::sleep(send_at - clock::now());
         }
         std::string cookies = defaults.cookie_jar->header_for(url);
-        if (where.origin.key() == first_origin) {
+        if (where.origin.site() == first_origin) {
             for (auto const& [name, value] : options.cookies) {
                 if (!cookies.empty()) {
                     cookies.append("; ");
@@ -594,7 +705,7 @@ awaitable<response> send_request(session_options const& defaults,
             out.headers.erase(http::field::content_type);
         }
         target next_target = make_target(std::move(next));
-        if (next_target.origin.key() != where.origin.key()) {
+        if (next_target.origin.site() != where.origin.site()) {
             // Credentials meant for one origin must not leak to another.
             out.headers.erase(http::field::authorization);
         }

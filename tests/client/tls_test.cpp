@@ -16,6 +16,7 @@
 #include <fstream>
 #include <memory>
 #include <netinet/in.h>
+#include <poll.h>
 #include <string>
 #include <sys/socket.h>
 #include <thread>
@@ -246,6 +247,62 @@ TEST_F(TlsTest, AServerThatDoesNotSpeakTlsIsATlsError)
     }};
     std::string const target = "https://127.0.0.1:" + std::to_string(plain.port()) + "/";
     EXPECT_NE(tls_failure(target, {}), "");
+}
+
+/// A CONNECT proxy: answers 200 and relays bytes both ways to 127.0.0.1:`port` until either
+/// side closes (bounded by 10 s of silence).
+void relay_to(ahttp::test::scripted_connection& c, std::uint16_t port, std::string& seen)
+{
+    std::string const request = c.read_request();
+    seen = request.substr(0, request.find("\r\n"));
+    int const upstream = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(port);
+    if (::connect(upstream, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        c.send("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+        ::close(upstream);
+        return;
+    }
+    c.send("HTTP/1.1 200 Connection Established\r\n\r\n");
+    pollfd fds[2] = {{c.fd(), POLLIN, 0}, {upstream, POLLIN, 0}};
+    char buffer[16384];
+    while (::poll(fds, 2, 10'000) > 0) {
+        bool done = false;
+        for (int i = 0; i < 2; ++i) {
+            if (fds[i].revents == 0) {
+                continue;
+            }
+            ssize_t const n = ::recv(fds[i].fd, buffer, sizeof buffer, 0);
+            if (n <= 0 ||
+                ::send(fds[1 - i].fd, buffer, static_cast<std::size_t>(n), MSG_NOSIGNAL) != n) {
+                done = true;
+            }
+        }
+        if (done) {
+            break;
+        }
+    }
+    ::close(upstream);
+}
+
+TEST_F(TlsTest, TunnelsThroughAConnectProxy)
+{
+    std::string seen;
+    ahttp::test::scripted_server proxy{
+        [&](ahttp::test::scripted_connection& c, int) { relay_to(c, good_, seen); }};
+    std::string const body =
+        ahttp::run([](std::string u, std::string via, std::string ca) -> awaitable<std::string> {
+            client::session_options options{.proxy = std::move(via),
+                                            .connector = {.tls = {.ca_file = std::move(ca)}}};
+            client::session session = co_await make_session(std::move(options));
+            client::response r = co_await session.get(u);
+            co_return co_await r.text();
+        }(url(good_, "localhost"), "http://127.0.0.1:" + std::to_string(proxy.port()),
+                                                                      (dir_ / "ca.pem").string()));
+    EXPECT_TRUE(body.starts_with("connection ")) << body;
+    EXPECT_EQ(seen, "CONNECT localhost:" + std::to_string(good_) + " HTTP/1.1");
 }
 
 TEST_F(TlsTest, AMissingCaFileIsATlsError)

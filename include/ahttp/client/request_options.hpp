@@ -32,6 +32,8 @@ struct request_options {
     /// Basic credentials (aiohttp's `auth`); overrides the session's and the URL's
     /// user:password. Not combined with an Authorization header: that is an error.
     std::optional<http::basic_auth> auth{};
+    /// The proxy for this request ("" = the session's choice).
+    std::string proxy{};
     /// Cookies sent with this request (to its first origin only), besides the jar's.
     std::vector<std::pair<std::string, std::string>> cookies{};
     /// The body, sent as is; Content-Type application/octet-stream unless headers set one.

@@ -64,6 +64,12 @@ struct session_options {
     std::string base_url{};
     /// Sent with every request; a request's own headers replace fields of the same name.
     http::headers headers{};
+    /// An HTTP proxy for every request, e.g. "http://user:pass@proxy.lan:3128": http URLs go
+    /// through it as absolute-form requests, https URLs through a CONNECT tunnel.
+    std::string proxy{};
+    /// Take the proxy from HTTP_PROXY / HTTPS_PROXY / ALL_PROXY (or their lower-case forms)
+    /// and skip it for hosts in NO_PROXY, when neither the session nor the request names one.
+    bool trust_env = false;
     /// Basic credentials for every request (aiohttp's `auth`), unless a request has its own.
     std::optional<http::basic_auth> auth{};
     /// Deadlines; fields left empty take the defaults (see client_timeout).
