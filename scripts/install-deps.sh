@@ -13,7 +13,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # test peers and load tools
   curl nginx-light wrk h2o python3 python3-requests python3-aiohttp python3-httpbin gunicorn
-  procps util-linux
+  procps util-linux openssl valgrind
 )
 
 missing=()

@@ -787,9 +787,12 @@ awaitable<response> session::send_with_retries(http::method method, std::string_
         bool const may_retry = attempt < retry.attempts && retry_budget_ >= 1.0;
         std::exception_ptr failure;
         std::optional<response> result;
+        // Named: a prvalue aggregate inside the co_await expression is miscompiled by g++ 12
+        // (copied bitwise). A copy while more tries may follow, the original on the last.
+        request_options this_try = may_retry ? options : std::move(options);
         try {
             result.emplace(co_await send_request(options_, connector_, method, url_text,
-                                                 may_retry ? options : std::move(options), t));
+                                                 std::move(this_try), t));
         } catch (timeout_error const& e) {
             if (!may_retry || e.phase() == timeout_phase::total) {
                 throw;
