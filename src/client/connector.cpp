@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // The client's connection pool.
 #include "client/connector.hpp"
+#include "client/happy_eyeballs.hpp"
 #include "wire/response_parser.hpp"
 
 #include <ahttp/wait_for.hpp>
@@ -52,17 +53,6 @@ awaitable<tcp::resolver::results_type> resolve_name(std::string host, std::strin
 {
     tcp::resolver resolver{co_await asio::this_coro::executor};
     co_return co_await resolver.async_resolve(host, service, asio::use_awaitable);
-}
-
-awaitable<error_code> connect_socket(stream_socket& socket, tcp::endpoint endpoint)
-{
-    auto [ec] = co_await socket.async_connect(asio::generic::stream_protocol::endpoint{endpoint},
-                                              use_tuple);
-    if (ec == asio::error::operation_aborted) {
-        // Thrown, so that wait_for can tell its own timeout from a failure.
-        throw boost::system::system_error{ec};
-    }
-    co_return ec;
 }
 
 } // namespace
@@ -453,39 +443,25 @@ awaitable<std::shared_ptr<connection>> connector::connect(origin const& to,
     std::vector<tcp::endpoint> const endpoints = co_await resolve(hop, c);
     deadline const connect_deadline =
         c.total.earliest(deadline::after(c.connect, timeout_phase::connect));
-    error_code last = asio::error::host_not_found;
-    bool attempt_timed_out = false;
-    // Addresses in the resolver's order, one at a time (RFC 8305's racing is still to come).
-    for (tcp::endpoint const& endpoint : endpoints) {
-        deadline const d =
-            connect_deadline.earliest(deadline::after(c.sock_connect, timeout_phase::sock_connect));
-        stream_socket socket{executor_};
-        try {
-            last = co_await within(connect_socket(socket, endpoint), d, c);
-        } catch (timeout_error const& e) {
-            if (e.phase() != timeout_phase::sock_connect) {
-                throw; // connect or total: no time left for other addresses
+    // RFC 8305: families interleaved, attempts staggered by 250 ms, the first to connect wins.
+    race_result raced = co_await within(
+        race_connect(interleave_families(endpoints), c.sock_connect), connect_deadline, c);
+    if (raced.socket) {
+        stream_socket socket = std::move(*raced.socket);
+        // Requests are small and latency matters more than segment count (aiohttp too).
+        error_code ignored;
+        socket.set_option(tcp::no_delay{true}, ignored);
+        auto conn = std::make_shared<connection>(std::move(socket), to.key());
+        if (to.scheme == "https") {
+            if (to.proxy) {
+                co_await tunnel(*conn, to, c, connect_deadline);
             }
-            attempt_timed_out = true;
-            continue;
+            co_await handshake(*conn, to, c, connect_deadline);
         }
-        if (!last) {
-            // Requests are small and latency matters more than segment count (aiohttp too).
-            error_code ignored;
-            socket.set_option(tcp::no_delay{true}, ignored);
-            auto conn = std::make_shared<connection>(std::move(socket), to.key());
-            if (to.scheme == "https") {
-                if (to.proxy) {
-                    co_await tunnel(*conn, to, c, connect_deadline);
-                }
-                co_await handshake(*conn, to, c, connect_deadline);
-            }
-            co_return conn;
-        }
-        if (last == asio::error::operation_aborted) {
-            throw boost::system::system_error{last};
-        }
+        co_return conn;
     }
+    error_code const last = raced.last;
+    bool const attempt_timed_out = raced.attempt_timed_out;
     if (attempt_timed_out) {
         throw_timeout(timeout_phase::sock_connect, c);
     }

@@ -6,6 +6,7 @@ list(APPEND AHTTP_SOURCES
   client/cookie_jar.cpp
   client/errors.cpp
   client/form_data.cpp
+  client/happy_eyeballs.cpp
   client/multipart_body.cpp
   client/response.cpp
   client/session.cpp
