@@ -66,7 +66,9 @@ std::string origin::key() const
 {
     std::string k = site();
     if (proxy) {
-        k += " via " + proxy->host + ":" + std::to_string(proxy->port) + " " + proxy->authorization;
+        k += std::string{proxy->type == proxy_route::kind::socks5 ? " via socks5 " : " via "} +
+             proxy->host + ":" + std::to_string(proxy->port) + " " + proxy->authorization +
+             proxy->username;
     }
     return k;
 }
@@ -435,6 +437,140 @@ awaitable<void> connector::tunnel(connection& conn, origin const& to, connect_co
     conn.set_deadline({});
 }
 
+namespace {
+
+/// Reads until `conn` holds `n` bytes; false if the peer closed first.
+awaitable<error_code> read_exactly(connection& conn, std::size_t n)
+{
+    while (conn.buffered().size() < n) {
+        if (error_code const ec = co_await conn.read_more()) {
+            co_return ec;
+        }
+    }
+    co_return error_code{};
+}
+
+char const* socks_reply_text(unsigned char code) noexcept
+{
+    switch (code) { // RFC 1928 §6
+    case 1:
+        return "general SOCKS server failure";
+    case 2:
+        return "connection not allowed by ruleset";
+    case 3:
+        return "network unreachable";
+    case 4:
+        return "host unreachable";
+    case 5:
+        return "connection refused";
+    case 6:
+        return "TTL expired";
+    case 7:
+        return "command not supported";
+    case 8:
+        return "address type not supported";
+    default:
+        return "unknown SOCKS error";
+    }
+}
+
+} // namespace
+
+awaitable<void> connector::socks_connect(connection& conn, origin const& to,
+                                         connect_context const& c, deadline d)
+{
+    // RFC 1928 (with RFC 1929 username/password): greeting, optional login, CONNECT by name
+    // or address, then the connection is a tunnel to the target.
+    proxy_route const& p = *to.proxy;
+    conn.set_deadline(d);
+    auto fail = [&](error_code ec, std::string const& what) -> connection_error {
+        if (conn.expired()) {
+            throw timeout_error{conn.expired_phase(), c.method, *c.url};
+        }
+        return connection_error{ec ? ec : make_error_code(errc::bad_response),
+                                "SOCKS5 proxy: " + what, c.method, *c.url};
+    };
+    bool const login = !p.username.empty();
+    std::string greeting{"\x05\x01\x00", 3};
+    if (login) {
+        greeting = std::string{"\x05\x02\x00\x02", 4};
+    }
+    if (error_code const ec = co_await conn.write(greeting)) {
+        throw fail(ec, "cannot send the greeting");
+    }
+    if (error_code const ec = co_await read_exactly(conn, 2)) {
+        throw fail(ec, "closed during the greeting");
+    }
+    auto const method = static_cast<unsigned char>(conn.buffered()[1]);
+    if (conn.buffered()[0] != 5 || (method != 0 && !(login && method == 2))) {
+        throw fail({}, "no acceptable authentication method");
+    }
+    conn.consume(2);
+    if (method == 2) {
+        std::string auth{"\x01"};
+        auth.push_back(static_cast<char>(p.username.size()));
+        auth += p.username;
+        auth.push_back(static_cast<char>(p.password.size()));
+        auth += p.password;
+        if (error_code const ec = co_await conn.write(auth)) {
+            throw fail(ec, "cannot send the credentials");
+        }
+        if (error_code const ec = co_await read_exactly(conn, 2)) {
+            throw fail(ec, "closed during authentication");
+        }
+        if (conn.buffered()[1] != 0) {
+            throw fail({}, "authentication failed");
+        }
+        conn.consume(2);
+    }
+    std::string request{"\x05\x01\x00", 3};
+    error_code not_ip;
+    auto const address = asio::ip::make_address(to.host, not_ip);
+    if (!not_ip && address.is_v4()) {
+        auto const bytes = address.to_v4().to_bytes();
+        request.push_back('\x01');
+        request.append(reinterpret_cast<char const*>(bytes.data()), bytes.size());
+    } else if (!not_ip) {
+        auto const bytes = address.to_v6().to_bytes();
+        request.push_back('\x04');
+        request.append(reinterpret_cast<char const*>(bytes.data()), bytes.size());
+    } else {
+        if (to.host.size() > 255) {
+            throw fail({}, "host name too long for SOCKS5");
+        }
+        request.push_back('\x03'); // the proxy resolves the name ("socks5h")
+        request.push_back(static_cast<char>(to.host.size()));
+        request += to.host;
+    }
+    request.push_back(static_cast<char>(to.port >> 8));
+    request.push_back(static_cast<char>(to.port & 0xff));
+    if (error_code const ec = co_await conn.write(request)) {
+        throw fail(ec, "cannot send CONNECT");
+    }
+    if (error_code const ec = co_await read_exactly(conn, 5)) {
+        throw fail(ec, "closed before answering CONNECT");
+    }
+    auto const reply = static_cast<unsigned char>(conn.buffered()[1]);
+    if (conn.buffered()[0] != 5 || reply != 0) {
+        throw fail({}, std::string{"CONNECT to "} + to.host + ":" + std::to_string(to.port) +
+                           " refused: " + socks_reply_text(reply));
+    }
+    // The bound address: IPv4 (4), IPv6 (16) or a name (1 + length), then the port (2).
+    auto const type = static_cast<unsigned char>(conn.buffered()[3]);
+    std::size_t const length = type == 1   ? 4 + 6
+                               : type == 4 ? 16 + 6
+                               : type == 3 ? 1 + static_cast<unsigned char>(conn.buffered()[4]) + 6
+                                           : 0;
+    if (length == 0) {
+        throw fail({}, "malformed CONNECT reply");
+    }
+    if (error_code const ec = co_await read_exactly(conn, length)) {
+        throw fail(ec, "closed during the CONNECT reply");
+    }
+    conn.consume(length);
+    conn.set_deadline({});
+}
+
 awaitable<std::shared_ptr<connection>> connector::connect(origin const& to,
                                                           connect_context const& c)
 {
@@ -452,8 +588,11 @@ awaitable<std::shared_ptr<connection>> connector::connect(origin const& to,
         error_code ignored;
         socket.set_option(tcp::no_delay{true}, ignored);
         auto conn = std::make_shared<connection>(std::move(socket), to.key());
+        if (to.proxy && to.proxy->type == proxy_route::kind::socks5) {
+            co_await socks_connect(*conn, to, c, connect_deadline);
+        }
         if (to.scheme == "https") {
-            if (to.proxy) {
+            if (to.proxy && to.proxy->type == proxy_route::kind::http) {
                 co_await tunnel(*conn, to, c, connect_deadline);
             }
             co_await handshake(*conn, to, c, connect_deadline);

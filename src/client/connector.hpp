@@ -23,9 +23,13 @@ namespace ahttp::client::detail {
 /// Where a request goes: the pool key is "scheme://host:port".
 /// An HTTP proxy to go through.
 struct proxy_route {
+    enum class kind : unsigned char { http, socks5 };
+    kind type = kind::http;
     std::string host;
     std::uint16_t port = 80;
-    std::string authorization; ///< a Proxy-Authorization value, or ""
+    std::string authorization; ///< http: a Proxy-Authorization value, or ""
+    std::string username;      ///< socks5: RFC 1929 credentials, if any
+    std::string password;
 };
 
 struct origin {
@@ -133,6 +137,8 @@ private:
                               deadline d);
     awaitable<void> tunnel(connection& conn, origin const& to, connect_context const& c,
                            deadline d);
+    awaitable<void> socks_connect(connection& conn, origin const& to, connect_context const& c,
+                                  deadline d);
     boost::asio::ssl::context& tls_context(connect_context const& c);
     void schedule_cleanup();
     void close_expired_idle() noexcept;

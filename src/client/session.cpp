@@ -124,7 +124,8 @@ target resolve_url(std::string_view base, std::string_view text, http::query_par
 
 // ---- proxies -----------------------------------------------------------------------------
 
-/// The proxy named by `text` ("http://[user:pass@]host[:port]").
+/// The proxy named by `text`: "http://[user:pass@]host[:port]" or "socks5://…" ("socks5h"
+/// is the same: host names are always resolved by the SOCKS server).
 detail::proxy_route parse_proxy(std::string_view text)
 {
     auto const parsed = urls::parse_uri(text);
@@ -135,17 +136,26 @@ detail::proxy_route parse_proxy(std::string_view text)
     for (char& c : scheme) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
-    if (scheme != "http") {
-        throw invalid_url{"only http:// proxies are supported", std::string{text}};
-    }
     detail::proxy_route route;
+    if (scheme == "socks5" || scheme == "socks5h") {
+        route.type = detail::proxy_route::kind::socks5;
+        route.port = 1080;
+    } else if (scheme != "http") {
+        throw invalid_url{"proxies must be http:// or socks5://", std::string{text}};
+    }
     route.host = parsed->host_type() == urls::host_type::ipv6
                      ? parsed->host_ipv6_address().to_string()
                      : std::string{parsed->host()};
     if (parsed->has_port()) {
         route.port = parsed->port_number();
     }
-    if (parsed->has_userinfo()) {
+    if (parsed->has_userinfo() && route.type == detail::proxy_route::kind::socks5) {
+        route.username = parsed->user();
+        route.password = parsed->password();
+        if (route.username.size() > 255 || route.password.size() > 255) {
+            throw invalid_url{"SOCKS credentials longer than 255 bytes", std::string{text}};
+        }
+    } else if (parsed->has_userinfo()) {
         route.authorization = http::basic_auth{parsed->user(), parsed->password()}.header_value();
     }
     return route;
@@ -263,7 +273,8 @@ std::string serialize(outgoing const& out, target const& t, session_options cons
     wire.reserve(256 + (out.body ? out.body->size() : 0));
     wire.append(http::to_string(out.method)).push_back(' ');
     // Through a proxy a plain-http request names its whole URL (RFC 9112 §3.2.2).
-    bool const absolute_form = t.origin.proxy && t.origin.scheme == "http";
+    bool const absolute_form = t.origin.proxy && t.origin.scheme == "http" &&
+                               t.origin.proxy->type == detail::proxy_route::kind::http;
     wire.append(absolute_form ? std::string_view{t.url.buffer()}
                               : std::string_view{t.request_target});
     wire.append(" HTTP/1.1\r\n");

@@ -8,8 +8,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <poll.h>
 #include <string>
+#include <sys/socket.h>
 
 namespace {
 
@@ -74,10 +78,102 @@ TEST(ProxyTest, ARefusedConnectIsAConnectionError)
     }
 }
 
-TEST(ProxyTest, OnlyHttpProxiesAreAccepted)
+TEST(ProxyTest, OnlyHttpAndSocks5ProxiesAreAccepted)
 {
-    EXPECT_THROW(ahttp::run(fetch_via("http://127.0.0.1:9/", {.proxy = "socks5://127.0.0.1:1"})),
+    EXPECT_THROW(ahttp::run(fetch_via("http://127.0.0.1:9/", {.proxy = "socks4://127.0.0.1:1"})),
                  client::invalid_url);
+}
+
+/// Reads exactly `n` bytes (blocking, 5 s); empty if the client went away.
+std::string read_bytes(int fd, std::size_t n)
+{
+    std::string out;
+    while (out.size() < n) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 5000) <= 0) {
+            return {};
+        }
+        char buffer[512];
+        ssize_t const got = ::recv(fd, buffer, std::min(sizeof buffer, n - out.size()), 0);
+        if (got <= 0) {
+            return {};
+        }
+        out.append(buffer, static_cast<std::size_t>(got));
+    }
+    return out;
+}
+
+/// A SOCKS5 server (RFC 1928/1929) that, once CONNECT succeeds, plays the target itself:
+/// it answers the HTTP request with the target it was asked for. `reply` is the CONNECT
+/// status to give; with `user` set it demands that login.
+void socks_server(scripted_connection& c, unsigned char reply, std::string const& user,
+                  std::string const& password)
+{
+    std::string const hello = read_bytes(c.fd(), 2);
+    if (hello.size() != 2 || hello[0] != 5) {
+        return;
+    }
+    std::string const methods = read_bytes(c.fd(), static_cast<unsigned char>(hello[1]));
+    bool const wants_login = !user.empty();
+    char const method = wants_login ? 2 : 0;
+    if (methods.find(method) == std::string::npos) {
+        c.send(std::string{"\x05\xff", 2});
+        return;
+    }
+    c.send(std::string{"\x05"} + method);
+    if (wants_login) {
+        std::string const head = read_bytes(c.fd(), 2);
+        std::string const u = read_bytes(c.fd(), static_cast<unsigned char>(head[1]));
+        std::string const plen = read_bytes(c.fd(), 1);
+        std::string const pw = read_bytes(c.fd(), static_cast<unsigned char>(plen[0]));
+        bool const ok = u == user && pw == password;
+        c.send(std::string{"\x01"} + (ok ? '\x00' : '\x01'));
+        if (!ok) {
+            return;
+        }
+    }
+    std::string const request = read_bytes(c.fd(), 5);
+    std::string const name = read_bytes(c.fd(), static_cast<unsigned char>(request[4]));
+    std::string const port_bytes = read_bytes(c.fd(), 2);
+    unsigned const port = (static_cast<unsigned char>(port_bytes[0]) << 8) |
+                          static_cast<unsigned char>(port_bytes[1]);
+    c.send(std::string{"\x05", 1} + static_cast<char>(reply) +
+           std::string{"\x00\x01\x7f\x00\x00\x01\x00\x50", 8});
+    if (reply != 0 || request[3] != 3) {
+        return;
+    }
+    c.read_request();
+    std::string const body = name + ":" + std::to_string(port);
+    c.send("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    c.wait_closed(std::chrono::seconds{5});
+}
+
+TEST(ProxyTest, Socks5ConnectsByNameWithoutAndWithLogin)
+{
+    scripted_server open_proxy{[](scripted_connection& c, int) { socks_server(c, 0, "", ""); }};
+    std::string const via = "socks5://127.0.0.1:" + std::to_string(open_proxy.port());
+    // The name goes to the proxy unresolved ("socks5h"): it need not exist for us.
+    EXPECT_EQ(ahttp::run(fetch_via("http://far.invalid:8080/", {.proxy = via})),
+              "far.invalid:8080");
+    scripted_server guarded{[](scripted_connection& c, int) { socks_server(c, 0, "bob", "pw"); }};
+    std::string const login = "socks5h://bob:pw@127.0.0.1:" + std::to_string(guarded.port());
+    EXPECT_EQ(ahttp::run(fetch_via("http://far.invalid/", {.proxy = login})), "far.invalid:80");
+    std::string const wrong = "socks5://bob:nope@127.0.0.1:" + std::to_string(guarded.port());
+    EXPECT_THROW(ahttp::run(fetch_via("http://far.invalid/", {.proxy = wrong})),
+                 client::connection_error);
+}
+
+TEST(ProxyTest, Socks5RefusalIsAConnectionError)
+{
+    scripted_server refusing{[](scripted_connection& c, int) { socks_server(c, 5, "", ""); }};
+    std::string const via = "socks5://127.0.0.1:" + std::to_string(refusing.port());
+    try {
+        ahttp::run(fetch_via("http://far.invalid/", {.proxy = via}));
+        FAIL() << "no exception";
+    } catch (client::connection_error const& e) {
+        EXPECT_NE(std::string{e.what()}.find("refused: connection refused"), std::string::npos)
+            << e.what();
+    }
 }
 
 TEST(ProxyTest, TrustEnvReadsHttpProxyAndHonoursNoProxy)
