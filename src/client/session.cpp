@@ -263,6 +263,7 @@ struct outgoing {
     http::headers headers; ///< session's merged with the request's
     std::optional<std::string> body;
     std::shared_ptr<detail::multipart_body const> multipart; ///< instead of body
+    body_stream stream;       ///< instead of body: sent chunked, never replayed
     std::string content_type; ///< for the body, unless headers set one
 };
 
@@ -319,7 +320,12 @@ std::string serialize(outgoing const& out, target const& t, session_options cons
     bool const method_expects_body = out.method == http::method::post ||
                                      out.method == http::method::put ||
                                      out.method == http::method::patch;
-    if (out.body || out.multipart) {
+    if (out.stream) {
+        if (!out.headers.contains(http::field::content_type)) {
+            field("Content-Type", out.content_type);
+        }
+        field("Transfer-Encoding", "chunked");
+    } else if (out.body || out.multipart) {
         if (!out.content_type.empty() && !out.headers.contains(http::field::content_type)) {
             field("Content-Type", out.content_type);
         }
@@ -477,7 +483,8 @@ namespace {
 /// Returns the failure instead of throwing when nothing came back, so the caller can retry.
 awaitable<std::unique_ptr<detail::response_state>>
 exchange(detail::lease& conn, std::string const& wire, detail::multipart_body const* multipart,
-         http::method method, timeouts const& t, exchange_failure& failure)
+         body_stream const* stream, http::method method, timeouts const& t,
+         exchange_failure& failure)
 {
     detail::connection& c = conn.conn();
     c.count_request();
@@ -492,6 +499,29 @@ exchange(detail::lease& conn, std::string const& wire, detail::multipart_body co
         if (error_code const ec = co_await multipart->write(c)) {
             failure = {ec, true, "cannot send the request body"};
             co_return nullptr;
+        }
+    }
+    if (stream != nullptr) {
+        // Chunked (RFC 9112 §7.1): each piece as it comes, then the last chunk.
+        for (;;) {
+            std::string piece = co_await (*stream)();
+            char size[20];
+            auto const end = std::to_chars(size, size + sizeof size, piece.size(), 16).ptr;
+            std::string chunk{size, end};
+            chunk.append("\r\n");
+            if (piece.empty()) {
+                chunk.append("\r\n");
+            } else {
+                chunk.append(piece).append("\r\n");
+            }
+            c.set_deadline(t.total);
+            if (error_code const ec = co_await c.write(chunk)) {
+                failure = {ec, false, "cannot send the request body"};
+                co_return nullptr;
+            }
+            if (piece.empty()) {
+                break;
+            }
         }
     }
     wire::response_parser const parser;
@@ -598,6 +628,11 @@ awaitable<response> send_request(session_options const& defaults,
         out.content_type = out.multipart->content_type();
         ++bodies;
     }
+    if (options.stream) {
+        out.stream = std::move(options.stream);
+        out.content_type = "application/octet-stream";
+        ++bodies;
+    }
     if (options.json) {
         out.body = boost::json::serialize(*options.json);
         out.content_type = "application/json";
@@ -605,7 +640,7 @@ awaitable<response> send_request(session_options const& defaults,
     }
     if (bodies > 1) {
         throw client_error{make_error_code(errc::invalid_argument),
-                           "set only one of data, form, multipart and json", method,
+                           "set only one of data, form, multipart, stream and json", method,
                            std::string{url_text}};
     }
     bool const follow = options.allow_redirects.value_or(true);
@@ -640,7 +675,8 @@ awaitable<response> send_request(session_options const& defaults,
         for (;;) {
             conn = co_await pool->acquire(where.origin, fresh, context);
             exchange_failure failure;
-            state = co_await exchange(conn, wire, out.multipart.get(), out.method, t, failure);
+            state = co_await exchange(conn, wire, out.multipart.get(),
+                                      out.stream ? &out.stream : nullptr, out.method, t, failure);
             if (state) {
                 break;
             }
@@ -657,7 +693,8 @@ awaitable<response> send_request(session_options const& defaults,
             }
             // The keep-alive race: the server closed an idle connection as we reused it.
             // Safe to send again only if nothing came back and the method is idempotent.
-            if (reused && failure.nothing_received && http::is_idempotent(out.method) && !fresh) {
+            if (reused && failure.nothing_received && http::is_idempotent(out.method) &&
+                !out.stream && !fresh) {
                 fresh = true;
                 continue;
             }
@@ -690,7 +727,9 @@ awaitable<response> send_request(session_options const& defaults,
 
         unsigned const code = http::to_int(state->status);
         auto const location = state->headers.find(http::field::location);
-        if (!follow || !is_redirect(code) || !location) {
+        // A streamed body cannot be sent again: 307/308 (which repeat it) are not followed.
+        bool const replays_body = code == 307 || code == 308;
+        if (!follow || !is_redirect(code) || !location || (out.stream && replays_body)) {
             state->history = std::move(history);
             co_return response{std::move(state)};
         }
@@ -713,6 +752,7 @@ awaitable<response> send_request(session_options const& defaults,
             out.method = http::method::get;
             out.body.reset();
             out.multipart.reset();
+            out.stream = nullptr;
             out.headers.erase(http::field::content_type);
         }
         target next_target = make_target(std::move(next));
@@ -785,7 +825,7 @@ awaitable<response> session::send_with_retries(http::method method, std::string_
     timeouts const t = resolve_timeouts(options.timeout, options_.timeout);
     bool const raise = options.raise_for_status.value_or(options_.raise_for_status);
     retry_options const retry = options.retry ? *options.retry : options_.retry;
-    if (retry.attempts == 0 || !http::is_idempotent(method)) {
+    if (retry.attempts == 0 || !http::is_idempotent(method) || options.stream) {
         response result =
             co_await send_request(options_, connector_, method, url_text, std::move(options), t);
         if (raise) {

@@ -582,6 +582,47 @@ TEST_F(SessionTest, MissingUploadFileIsAClientError)
                  client::client_error);
 }
 
+/// A body source that yields `pieces` pieces of 10 kB, pausing between them.
+client::body_stream counting_stream(int pieces)
+{
+    auto left = std::make_shared<int>(pieces);
+    return [left]() -> awaitable<std::string> {
+        if (*left == 0) {
+            co_return std::string{};
+        }
+        --*left;
+        co_await ahttp::sleep(1ms);
+        co_return std::string(10'000, static_cast<char>('a' + *left % 26));
+    };
+}
+
+TEST_F(SessionTest, StreamsARequestBodyChunked)
+{
+    auto const url = server.url("/echo");
+    json::value const got = ahttp::run([](std::string u) -> awaitable<json::value> {
+        client::session session = co_await make_session();
+        client::request_options options{.stream = counting_stream(30)};
+        client::response r = co_await session.put(u, std::move(options));
+        co_return co_await r.json();
+    }(url));
+    EXPECT_EQ(got.at("method").as_string(), "PUT");
+    EXPECT_EQ(got.at("content_length").as_string(), "-"); // chunked: no Content-Length
+    EXPECT_EQ(got.at("body").as_string().size(), 300'000u);
+    EXPECT_EQ(got.at("content_type").as_string(), "application/octet-stream");
+}
+
+TEST_F(SessionTest, AStreamedBodyIsNotReplayedBy307)
+{
+    auto const url = server.url("/status/307");
+    auto const code = ahttp::run([](std::string u) -> awaitable<unsigned> {
+        client::session session = co_await make_session();
+        client::request_options options{.stream = counting_stream(2)};
+        client::response r = co_await session.post(u, std::move(options));
+        co_return r.status_code();
+    }(url));
+    EXPECT_EQ(code, 307u); // returned as is: the body cannot be sent a second time
+}
+
 TEST_F(SessionTest, RelativeUrlsUseBaseUrl)
 {
     auto const base = server.url("/");

@@ -2,6 +2,7 @@
 // client::request_options: what one request adds to or overrides in its session's defaults.
 #pragma once
 
+#include <ahttp/awaitable.hpp>
 #include <ahttp/client/form_data.hpp>
 #include <ahttp/client/retry.hpp>
 #include <ahttp/client/timeout.hpp>
@@ -12,6 +13,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -19,8 +21,12 @@
 
 namespace ahttp::client {
 
+/// A request body produced while it is sent: each call returns the next piece, an empty
+/// string at the end. It is sent chunked, so its length need not be known.
+using body_stream = std::function<awaitable<std::string>()>;
+
 /// Per-request options (aiohttp's `session.request()` keyword arguments). Every field is
-/// optional; at most one of `data`, `form`, `multipart` and `json` may be set.
+/// optional; at most one of `data`, `form`, `multipart`, `stream` and `json` may be set.
 /// @par Example
 ///   co_await session.get(url, {.params = {{"key", "1"}}, .timeout = {.total = 10s}});
 ///   co_await session.post(url, {.json = boost::json::object{{"name", "ahttp"}}});
@@ -42,6 +48,9 @@ struct request_options {
     std::optional<http::query_params> form{};
     /// A multipart/form-data body; files stream from disk as the request is sent.
     std::optional<form_data> multipart{};
+    /// A body produced piece by piece while it is sent (chunked transfer coding). Such a
+    /// request is never sent twice: no retry, and 307/308 redirects are returned, not followed.
+    body_stream stream{};
     /// A JSON body, sent as application/json.
     std::optional<boost::json::value> json{};
     /// Deadlines; empty fields come from the session.
