@@ -9,6 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
+#include <cstring>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <sys/socket.h>
@@ -64,19 +66,24 @@ void connection::consume(std::size_t n) noexcept
 awaitable<error_code> connection::read_more()
 {
     // Compact first: keep unconsumed bytes at the front so the buffer does not creep.
-    if (in_begin_ == in_.size()) {
-        in_.clear();
-        in_begin_ = 0;
-    } else if (in_begin_ != 0) {
-        in_.erase(0, in_begin_);
+    if (in_begin_ != 0) {
+        std::memmove(in_.get(), in_.get() + in_begin_, in_end_ - in_begin_);
+        in_end_ -= in_begin_;
         in_begin_ = 0;
     }
-    std::size_t const old_size = in_.size();
-    in_.resize(old_size + read_size);
-    auto const into = asio::buffer(in_.data() + old_size, read_size);
+    if (in_capacity_ - in_end_ < read_size) {
+        std::size_t const capacity = std::max(in_capacity_ * 2, in_end_ + read_size);
+        auto grown = std::make_unique_for_overwrite<char[]>(capacity);
+        if (in_end_ != 0) {
+            std::memcpy(grown.get(), in_.get(), in_end_);
+        }
+        in_ = std::move(grown);
+        in_capacity_ = capacity;
+    }
+    auto const into = asio::buffer(in_.get() + in_end_, in_capacity_ - in_end_);
     auto [ec, n] = tls_ ? co_await tls_->async_read_some(into, use_tuple)
                         : co_await socket_.async_read_some(into, use_tuple);
-    in_.resize(old_size + n);
+    in_end_ += n;
     if (!ec && n == 0) {
         ec = asio::error::eof;
     }
@@ -189,17 +196,18 @@ void connection::on_timer(error_code ec)
 
 bool connection::is_reusable_now() noexcept
 {
-    if (!socket_.is_open() || in_begin_ != in_.size()) {
+    if (!socket_.is_open() || in_begin_ != in_end_) {
         return false; // bytes nobody asked for: the stream is out of step
     }
-    in_.clear();
     in_begin_ = 0;
+    in_end_ = 0;
     char probe;
     ssize_t const n =
         ::recv(socket_.native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT | MSG_NOSIGNAL);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        if (in_.capacity() > 4 * read_size) {
-            std::string{}.swap(in_); // a large body grew it: idle connections stay small
+        if (in_capacity_ > 4 * read_size) {
+            in_.reset(); // a large body grew it: idle connections stay small
+            in_capacity_ = 0;
         }
         return true;
     }

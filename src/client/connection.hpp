@@ -58,7 +58,10 @@ public:
     awaitable<error_code> write(std::string_view data);
 
     /// Bytes received and not yet consumed.
-    std::string_view buffered() const noexcept { return std::string_view{in_}.substr(in_begin_); }
+    std::string_view buffered() const noexcept
+    {
+        return {in_.get() + in_begin_, in_end_ - in_begin_};
+    }
     /// Marks the first `n` buffered bytes as used.
     void consume(std::size_t n) noexcept;
 
@@ -92,8 +95,12 @@ private:
     std::unique_ptr<boost::asio::ssl::stream<stream_socket&>> tls_;
     boost::asio::steady_timer timer_;
     std::string pool_key_;
-    std::string in_;
+    // The read buffer: raw storage, so that making room for a read does not zero-fill it
+    // (std::string::resize did, 16 KiB per response). [in_begin_, in_end_) is unconsumed.
+    std::unique_ptr<char[]> in_;
+    std::size_t in_capacity_ = 0;
     std::size_t in_begin_ = 0;
+    std::size_t in_end_ = 0;
     deadline deadline_;
     clock::time_point timer_at_ = clock::time_point::max(); // when the armed timer fires
     std::uint64_t timer_generation_ = 0;

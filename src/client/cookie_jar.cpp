@@ -144,8 +144,11 @@ void cookie_jar::set(std::string_view name, std::string_view value, std::string_
 
 std::string cookie_jar::header_for(std::string_view url)
 {
+    if (entries_.empty()) {
+        return {}; // the common case: no URL parsing at all
+    }
     auto const where = split(url);
-    if (!where || entries_.empty()) {
+    if (!where) {
         return {};
     }
     drop_expired();
