@@ -31,6 +31,7 @@ test: build
 
 bench: build
 	bash bench/load/run.sh $(BUILD_DIR)
+	bash bench/client/run.sh $(BUILD_DIR)
 
 format:
 	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i
