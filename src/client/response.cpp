@@ -347,6 +347,40 @@ awaitable<std::string_view> response::read_chunk(std::size_t max_size)
     co_return co_await state_->read_piece(max_size);
 }
 
+awaitable<std::optional<std::string>> response::read_line(std::size_t max_size)
+{
+    detail::response_state& s = *state_;
+    std::size_t searched = 0;
+    for (;;) {
+        auto const newline = s.line_pending.find('\n', searched);
+        if (newline != std::string::npos) {
+            std::string line = s.line_pending.substr(0, newline);
+            s.line_pending.erase(0, newline + 1);
+            if (!line.empty() && line.back() == '\r') {
+                line.pop_back();
+            }
+            co_return line;
+        }
+        if (s.line_pending.size() > max_size) {
+            close();
+            throw payload_error{make_error_code(errc::payload_too_large),
+                                "response line longer than " + std::to_string(max_size) + " bytes",
+                                s.method, s.url};
+        }
+        searched = s.line_pending.size();
+        std::string_view const piece = co_await s.read_piece(65536);
+        if (piece.empty()) {
+            if (s.line_pending.empty()) {
+                co_return std::nullopt;
+            }
+            std::string last = std::move(s.line_pending);
+            s.line_pending.clear();
+            co_return last;
+        }
+        s.line_pending.append(piece);
+    }
+}
+
 void response::raise_for_status()
 {
     if (status_code() < 400) {

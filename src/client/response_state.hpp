@@ -39,6 +39,7 @@ struct response_state {
     std::string decoded;                         ///< decoded bytes not yet handed out
     std::size_t decoded_offset = 0;              ///< where the next piece of them starts
     std::optional<std::string> body;             ///< read()'s result, kept
+    std::string line_pending;                    ///< read_line(): bytes after the last line
 
     deadline total;              ///< the request's total deadline
     clock::duration sock_read{}; ///< no_timeout: off

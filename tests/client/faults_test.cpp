@@ -202,6 +202,33 @@ TEST(ClientFaultsTest, ReadsABodyDelimitedByClose)
     EXPECT_EQ(body, "until the end");
 }
 
+TEST(ClientFaultsTest, ReadsLinesAndRefusesOverlongOnes)
+{
+    scripted_server server{[](scripted_connection& c, int) {
+        if (c.read_request().empty()) {
+            return;
+        }
+        c.send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+               "7\r\none\r\ntw\r\n7\r\no\nthree\r\n0\r\n\r\n");
+        if (c.read_request().empty()) {
+            return;
+        }
+        c.send("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + std::string(100, 'x'));
+    }};
+    ahttp::run([&]() -> awaitable<void> {
+        client::session session = co_await make_session();
+        client::response r = co_await session.get(server.url("/"));
+        std::vector<std::string> lines;
+        while (auto line = co_await r.read_line()) {
+            lines.push_back(*line);
+        }
+        // CRLF and LF both end a line, across chunk boundaries; the last needs no newline.
+        EXPECT_EQ(lines, (std::vector<std::string>{"one", "two", "three"}));
+        client::response longer = co_await session.get(server.url("/"));
+        EXPECT_THROW(co_await longer.read_line(10), client::payload_error);
+    }());
+}
+
 TEST(ClientFaultsTest, SkipsInterimResponses)
 {
     scripted_server server{[](scripted_connection& c, int) {

@@ -79,6 +79,11 @@ public:
     /// The view is valid until the next call. Not limited by max_body_size.
     /// @throws like read().
     awaitable<std::string_view> read_chunk(std::size_t max_size = 65536);
+    /// Reads the next line of the body (decoded), without its "\n" or "\r\n"; nullopt at the
+    /// end. A last line without a newline is returned too. Mixing it with read_chunk() on the
+    /// same response is not supported.
+    /// @throws client::payload_error for a line longer than `max_size`, and like read().
+    awaitable<std::optional<std::string>> read_line(std::size_t max_size = 65536);
     /// True once the body has been read to its end.
     bool is_eof() const noexcept;
 
