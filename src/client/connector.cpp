@@ -155,7 +155,7 @@ std::size_t connector::idle_count(std::string const& key) const noexcept
 
 awaitable<void> connector::take_slots(host_pool& pool, connect_context const& c)
 {
-    deadline const d = c.total.earliest(deadline::after(c.connect, timeout_phase::connect));
+    deadline const d = c.connect.earliest(deadline::after(c.pool_wait, timeout_phase::pool_wait));
     trace_request const traced{c.method, *c.url};
     bool queued = false;
     // Per host first: a request waiting for its host's slot must not hold a global one.
@@ -352,7 +352,7 @@ awaitable<std::vector<tcp::endpoint>> connector::resolve(origin const& to, conne
         }
         dns_cache_.erase(it);
     }
-    deadline const d = c.total.earliest(deadline::after(c.connect, timeout_phase::connect));
+    deadline const d = c.connect.earliest(deadline::after(c.dns, timeout_phase::dns));
     fire(trace_.on_dns_cache_miss, std::string_view{to.host});
     fire(trace_.on_dns_resolvehost_start, std::string_view{to.host});
     tcp::resolver::results_type results;
@@ -577,8 +577,7 @@ awaitable<std::shared_ptr<connection>> connector::connect(origin const& to,
     // Through a proxy, the TCP connection goes to the proxy; the target comes later.
     origin const hop = to.proxy ? origin{"http", to.proxy->host, to.proxy->port} : to;
     std::vector<tcp::endpoint> const endpoints = co_await resolve(hop, c);
-    deadline const connect_deadline =
-        c.total.earliest(deadline::after(c.connect, timeout_phase::connect));
+    deadline const connect_deadline = c.connect;
     // RFC 8305: families interleaved, attempts staggered by 250 ms, the first to connect wins.
     race_result raced = co_await within(
         race_connect(interleave_families(endpoints), c.sock_connect), connect_deadline, c);
@@ -595,7 +594,9 @@ awaitable<std::shared_ptr<connection>> connector::connect(origin const& to,
             if (to.proxy && to.proxy->type == proxy_route::kind::http) {
                 co_await tunnel(*conn, to, c, connect_deadline);
             }
-            co_await handshake(*conn, to, c, connect_deadline);
+            co_await handshake(*conn, to, c,
+                               connect_deadline.earliest(
+                                   deadline::after(c.tls_handshake, timeout_phase::tls_handshake)));
         }
         co_return conn;
     }

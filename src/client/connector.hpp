@@ -48,9 +48,12 @@ struct origin {
 struct connect_context {
     http::method method = http::method::get;
     std::string const* url = nullptr;
-    deadline total;                 ///< the whole request
-    clock::duration connect{};      ///< pool wait + DNS + connect (no_timeout: off)
-    clock::duration sock_connect{}; ///< one TCP attempt (no_timeout: off)
+    deadline total;                  ///< the whole request
+    deadline connect;                ///< pool wait + DNS + connect, one deadline for all
+    clock::duration sock_connect{};  ///< one TCP attempt (no_timeout: off)
+    clock::duration pool_wait{};     ///< waiting for a slot (no_timeout: off)
+    clock::duration dns{};           ///< name resolution (no_timeout: off)
+    clock::duration tls_handshake{}; ///< the TLS handshake (no_timeout: off)
 };
 
 class connector;

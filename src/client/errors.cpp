@@ -14,6 +14,14 @@ std::string_view to_string(timeout_phase phase) noexcept
         return "sock_connect";
     case timeout_phase::sock_read:
         return "sock_read";
+    case timeout_phase::pool_wait:
+        return "pool_wait";
+    case timeout_phase::dns:
+        return "dns";
+    case timeout_phase::tls_handshake:
+        return "tls_handshake";
+    case timeout_phase::first_byte:
+        return "first_byte";
     }
     return "unknown";
 }

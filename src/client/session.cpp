@@ -352,6 +352,10 @@ struct timeouts {
     clock::duration connect;
     clock::duration sock_connect;
     clock::duration sock_read;
+    clock::duration pool_wait;
+    clock::duration dns;
+    clock::duration tls_handshake;
+    clock::duration first_byte;
 };
 
 timeouts resolve_timeouts(client_timeout const& request, client_timeout const& session)
@@ -363,6 +367,10 @@ timeouts resolve_timeouts(client_timeout const& request, client_timeout const& s
     t.connect = pick(request.connect, session.connect, defaults.connect);
     t.sock_connect = pick(request.sock_connect, session.sock_connect, defaults.sock_connect);
     t.sock_read = pick(request.sock_read, session.sock_read, defaults.sock_read);
+    t.pool_wait = pick(request.pool_wait, session.pool_wait, defaults.pool_wait);
+    t.dns = pick(request.dns, session.dns, defaults.dns);
+    t.tls_handshake = pick(request.tls_handshake, session.tls_handshake, defaults.tls_handshake);
+    t.first_byte = pick(request.first_byte, session.first_byte, defaults.first_byte);
     return t;
 }
 
@@ -490,6 +498,7 @@ exchange(detail::lease& conn, std::string const& wire, detail::multipart_body co
     c.count_request();
     deadline const read_deadline =
         t.total.earliest(deadline::after(t.sock_read, timeout_phase::sock_read));
+    deadline first_byte_deadline; // set once the request is sent
     c.set_deadline(t.total);
     if (error_code const ec = co_await c.write(wire)) {
         failure = {ec, true, "cannot send the request"};
@@ -524,6 +533,7 @@ exchange(detail::lease& conn, std::string const& wire, detail::multipart_body co
             }
         }
     }
+    first_byte_deadline = deadline::after(t.first_byte, timeout_phase::first_byte);
     wire::response_parser const parser;
     wire::response_head head;
     wire::parse_error error;
@@ -544,7 +554,8 @@ exchange(detail::lease& conn, std::string const& wire, detail::multipart_body co
             }
             break;
         }
-        c.set_deadline(read_deadline);
+        // Until the first byte, first_byte bounds the wait too (from the request sent).
+        c.set_deadline(received ? read_deadline : read_deadline.earliest(first_byte_deadline));
         error_code const ec = co_await c.read_more();
         if (ec) {
             failure = {ec, !received && c.buffered().empty(),
@@ -668,7 +679,12 @@ awaitable<response> send_request(session_options const& defaults,
             }
         }
         std::string const wire = serialize(out, where, defaults, cookies);
-        detail::connect_context const context{out.method, &url, t.total, t.connect, t.sock_connect};
+        // One connect deadline for the pool wait, DNS and connecting together.
+        detail::connect_context const context{
+            out.method,     &url,
+            t.total,        t.total.earliest(deadline::after(t.connect, timeout_phase::connect)),
+            t.sock_connect, t.pool_wait,
+            t.dns,          t.tls_handshake};
         std::unique_ptr<detail::response_state> state;
         detail::lease conn;
         bool fresh = false;

@@ -5,6 +5,7 @@
 #include "support/scripted_server.hpp"
 
 #include <ahttp/client.hpp>
+#include <ahttp/gather.hpp>
 #include <ahttp/sleep.hpp>
 
 #include <gtest/gtest.h>
@@ -325,6 +326,65 @@ TEST(ClientFaultsTest, ServerThatNeverAnswersHitsSockRead)
     } catch (client::timeout_error const& e) {
         EXPECT_EQ(e.phase(), client::timeout_phase::sock_read);
     }
+}
+
+/// The timeout phase a GET of `url` with `timeout` fails with (total if it does not fail).
+client::timeout_phase phase_of(std::string url, client::client_timeout timeout,
+                               client::connector_options connector = {})
+{
+    try {
+        ahttp::run([](std::string u, client::client_timeout t,
+                      client::connector_options pool) -> awaitable<void> {
+            auto executor = co_await boost::asio::this_coro::executor;
+            client::session_options options{.timeout = t, .connector = std::move(pool)};
+            client::session session{executor, std::move(options)};
+            co_await session.get(u);
+        }(std::move(url), timeout, std::move(connector)));
+    } catch (client::timeout_error const& e) {
+        return e.phase();
+    }
+    ADD_FAILURE() << "no timeout";
+    return client::timeout_phase::total;
+}
+
+TEST(ClientFaultsTest, FinerPhasesNameWhatWasSlow)
+{
+    // A server that reads the request and says nothing: first_byte fires before sock_read.
+    scripted_server silent{[](scripted_connection& c, int) {
+        c.read_request();
+        c.wait_closed(3s);
+    }};
+    EXPECT_EQ(phase_of(silent.url("/"), {.sock_read = 2s, .first_byte = 200ms}),
+              client::timeout_phase::first_byte);
+    // A "TLS" server that never answers the ClientHello: tls_handshake fires.
+    scripted_server mute{[](scripted_connection& c, int) { c.wait_closed(3s); }};
+    std::string const https = "https://127.0.0.1:" + std::to_string(mute.port()) + "/";
+    EXPECT_EQ(phase_of(https, {.tls_handshake = 200ms}), client::timeout_phase::tls_handshake);
+    // With no slot free for longer than pool_wait: one request holds the only connection
+    // (the silent server never answers it) while the second waits.
+    scripted_server hold{[](scripted_connection& c, int) {
+        c.read_request();
+        c.wait_closed(3s);
+    }};
+    auto const held = ahttp::run([](std::string u) -> awaitable<client::timeout_phase> {
+        auto executor = co_await boost::asio::this_coro::executor;
+        client::session_options options{.timeout = {.pool_wait = 200ms, .first_byte = 1s},
+                                        .connector = {.limit_per_host = 1}};
+        client::session session{executor, std::move(options)};
+        auto first = [](client::session& s, std::string v) -> awaitable<client::timeout_phase> {
+            try {
+                co_await s.get(v);
+            } catch (client::timeout_error const& e) {
+                co_return e.phase();
+            }
+            co_return client::timeout_phase::total;
+        };
+        auto [a, b] = co_await ahttp::gather(first(session, u), first(session, u));
+        EXPECT_EQ(a, client::timeout_phase::first_byte);
+        co_return b;
+    }(hold.url("/")));
+    EXPECT_EQ(held, client::timeout_phase::pool_wait);
+    EXPECT_EQ(client::to_string(client::timeout_phase::tls_handshake), "tls_handshake");
 }
 
 TEST(ClientFaultsTest, LeaksNoDescriptors)

@@ -65,13 +65,17 @@ public:
 
 /// Which deadline of a client_timeout expired.
 enum class timeout_phase : unsigned char {
-    total,        ///< the whole request, body included
-    connect,      ///< getting a connection: waiting for a pool slot, DNS, connecting
-    sock_connect, ///< one TCP connection attempt
-    sock_read,    ///< the longest pause between two reads of the response
+    total,         ///< the whole request, body included
+    connect,       ///< getting a connection: waiting for a pool slot, DNS, connecting
+    sock_connect,  ///< one TCP connection attempt
+    sock_read,     ///< the longest pause between two reads of the response
+    pool_wait,     ///< waiting for a pool slot
+    dns,           ///< resolving the host name
+    tls_handshake, ///< the TLS handshake
+    first_byte,    ///< from the request sent to the first byte of the response
 };
 
-/// Returns "total", "connect", "sock_connect" or "sock_read".
+/// Returns the phase's name as in client_timeout: "total", "connect", "sock_connect", …
 std::string_view to_string(timeout_phase phase) noexcept;
 
 /// A client_timeout deadline expired; `phase()` says which. `code() == std::errc::timed_out`.
