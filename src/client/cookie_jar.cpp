@@ -137,7 +137,7 @@ void cookie_jar::set(std::string_view name, std::string_view value, std::string_
     e.cookie.name = std::string{name};
     e.cookie.value = std::string{value};
     e.cookie.domain = where->host;
-    e.cookie.path = "/";
+    e.cookie.path.assign(1, '/'); // not = "/": g++ 12 warns -Wrestrict on that (a false alarm)
     e.created = next_id_++;
     entries_.push_back(std::move(e));
 }

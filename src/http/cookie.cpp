@@ -31,19 +31,19 @@ std::string lower(std::string_view s)
 
 } // namespace
 
-result<cookie> parse_set_cookie(std::string_view field, date_time now)
+result<cookie> parse_set_cookie(std::string_view set_cookie, date_time now)
 {
     // Controls other than HTAB end nothing gracefully: refuse them (§5.2 step 1 would
     // truncate; a server sending them is broken either way).
-    if (std::any_of(field.begin(), field.end(), [](char c) {
+    if (std::any_of(set_cookie.begin(), set_cookie.end(), [](char c) {
             auto const u = static_cast<unsigned char>(c);
             return (u < 0x20 && c != '\t') || u == 0x7f;
         })) {
         return make_error_code(errc::bad_request);
     }
-    std::string_view const pair = field.substr(0, field.find(';'));
+    std::string_view const pair = set_cookie.substr(0, set_cookie.find(';'));
     std::string_view attributes =
-        pair.size() < field.size() ? field.substr(pair.size()) : std::string_view{};
+        pair.size() < set_cookie.size() ? set_cookie.substr(pair.size()) : std::string_view{};
     auto const eq = pair.find('=');
     if (eq == std::string_view::npos) {
         return make_error_code(errc::bad_request);

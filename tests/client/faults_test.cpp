@@ -30,13 +30,6 @@ constexpr char const* ok_response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\
 
 // g++ 12 miscompiles aggregate temporaries (braced options) inside a co_await expression:
 // it copies them bitwise. Options are therefore always named before the co_await.
-awaitable<client::session> make_session(client::session_options options)
-{
-    auto executor = co_await boost::asio::this_coro::executor;
-    client::session session{executor, std::move(options)};
-    co_return session;
-}
-
 awaitable<client::session> make_session()
 {
     auto executor = co_await boost::asio::this_coro::executor;

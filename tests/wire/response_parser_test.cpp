@@ -153,7 +153,7 @@ INSTANTIATE_TEST_SUITE_P(
                      request_facts{.connect = true}, response_framing::none, true},
         framing_case{"ConnectRefused", "HTTP/1.1 407 Proxy Auth\r\nContent-Length: 0\r\n\r\n",
                      request_facts{.connect = true}, response_framing::content_length, true}),
-    [](auto const& info) { return std::string{info.param.name}; });
+    [](auto const& test_info) { return std::string{test_info.param.name}; });
 
 struct reject_case {
     char const* name;
@@ -207,7 +207,7 @@ INSTANTIATE_TEST_SUITE_P(
                     "invalid Transfer-Encoding"},
         reject_case{"TransferEncodingIn10", "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
                     "Transfer-Encoding in HTTP/1.0"}),
-    [](auto const& info) { return std::string{info.param.name}; });
+    [](auto const& test_info) { return std::string{test_info.param.name}; });
 
 TEST(ResponseParserTest, NeedsMoreAtEveryPrefix)
 {
