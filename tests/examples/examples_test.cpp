@@ -254,8 +254,7 @@ TEST(ExamplesTest, DemoRunsTheSeedsAndExitsZero)
     ASSERT_TRUE(std::regex_search(r.out, match, serial_row)) << r.out;
     EXPECT_GE(std::stod(match[1].str()), 3.0); // 600 requests × 5 ms, one at a time
 
-    EXPECT_NE(r.out.find("\n  100 of 100 answered 200 with their key"), std::string::npos)
-        << r.out;
+    EXPECT_NE(r.out.find("\n  100 of 100 answered 200 with their key"), std::string::npos) << r.out;
 }
 
 } // namespace
