@@ -2,6 +2,7 @@
 // client::session against misbehaving servers (scripted over loopback): the keep-alive race,
 // truncated and malformed responses, refused and stalled connections. Each failure must be
 // its typed exception, and the session must keep working afterwards.
+#include "support/client_session.hpp"
 #include "support/scripted_server.hpp"
 
 #include <ahttp/client.hpp>
@@ -23,19 +24,11 @@ namespace {
 using namespace std::chrono_literals;
 namespace client = ahttp::client;
 using ahttp::awaitable;
+using ahttp::test::make_session;
 using ahttp::test::scripted_connection;
 using ahttp::test::scripted_server;
 
 constexpr char const* ok_response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-
-// g++ 12 miscompiles aggregate temporaries (braced options) inside a co_await expression:
-// it copies them bitwise. Options are therefore always named before the co_await.
-awaitable<client::session> make_session()
-{
-    auto executor = co_await boost::asio::this_coro::executor;
-    client::session session{executor};
-    co_return session;
-}
 
 std::size_t open_fds()
 {

@@ -2,6 +2,7 @@
 // client::session against the real httpbin (python3-httpbin under gunicorn, started here on a
 // free loopback port): seed 003's 100 GETs with query strings, and the endpoints aiohttp
 // users test clients with — codings, redirects, status codes, bodies, streams, delays.
+#include "support/client_session.hpp"
 #include "support/process.hpp"
 #include "support/running_process.hpp"
 
@@ -24,6 +25,7 @@ using namespace std::chrono_literals;
 namespace client = ahttp::client;
 namespace json = boost::json;
 using ahttp::awaitable;
+using ahttp::test::make_session;
 using ahttp::test::running_process;
 
 class HttpbinTest : public ::testing::Test {
@@ -52,21 +54,6 @@ protected:
     static inline std::unique_ptr<running_process> httpbin_;
     static inline std::string base_;
 };
-
-awaitable<client::session> make_session(client::session_options options)
-{
-    // Options are named before the co_await: g++ 12 miscompiles braced temporaries there.
-    auto executor = co_await boost::asio::this_coro::executor;
-    client::session session{executor, std::move(options)};
-    co_return session;
-}
-
-awaitable<client::session> make_session()
-{
-    auto executor = co_await boost::asio::this_coro::executor;
-    client::session session{executor};
-    co_return session;
-}
 
 awaitable<json::value> get_json(client::session& session, std::string url,
                                 client::request_options options)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // The session's connection pool, observed from a scripted keep-alive server that counts the
 // connections it accepts: reuse, what is never reused, keep-alive expiry and force_close.
+#include "support/client_session.hpp"
 #include "support/scripted_server.hpp"
 
 #include <ahttp/client.hpp>
@@ -18,23 +19,9 @@ namespace {
 using namespace std::chrono_literals;
 namespace client = ahttp::client;
 using ahttp::awaitable;
+using ahttp::test::make_session;
 using ahttp::test::scripted_connection;
 using ahttp::test::scripted_server;
-
-awaitable<client::session> make_session(client::session_options options)
-{
-    // Options are named before the co_await: g++ 12 miscompiles braced temporaries there.
-    auto executor = co_await boost::asio::this_coro::executor;
-    client::session session{executor, std::move(options)};
-    co_return session;
-}
-
-awaitable<client::session> make_session()
-{
-    auto executor = co_await boost::asio::this_coro::executor;
-    client::session session{executor};
-    co_return session;
-}
 
 /// Answers every request on a connection until the client closes it: /big with 100 kB,
 /// /moved with a redirect to /, HEAD with headers only, anything else with "ok".

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // client::session against ahttp's own server over loopback: verbs, params, bodies, redirects,
 // status handling, decoding, pooling, limits and timeouts.
+#include "support/client_session.hpp"
+
 #include <ahttp/client.hpp>
 #include <ahttp/gather.hpp>
 #include <ahttp/sleep.hpp>
@@ -28,6 +30,7 @@ namespace client = ahttp::client;
 namespace web = ahttp::web;
 namespace json = boost::json;
 using ahttp::awaitable;
+using ahttp::test::make_session;
 
 std::string big_text()
 {
@@ -139,22 +142,6 @@ protected:
     fixture_app fixture;
     ahttp::testing::test_server server{fixture.app};
 };
-
-// g++ 12 miscompiles aggregate temporaries (braced options) inside a co_await expression:
-// it copies them bitwise. Options are therefore always named before the co_await.
-awaitable<client::session> make_session(client::session_options options)
-{
-    auto executor = co_await boost::asio::this_coro::executor;
-    client::session session{executor, std::move(options)};
-    co_return session;
-}
-
-awaitable<client::session> make_session()
-{
-    auto executor = co_await boost::asio::this_coro::executor;
-    client::session session{executor};
-    co_return session;
-}
 
 TEST_F(SessionTest, GetsStatusHeadersAndBody)
 {

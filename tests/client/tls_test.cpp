@@ -2,6 +2,7 @@
 // client::session over TLS against a real nginx, with a CA and certificates made here by the
 // openssl command: verification success, and each failure (unknown CA, expired certificate,
 // another host's certificate) as a client::tls_error that says why.
+#include "support/client_session.hpp"
 #include "support/process.hpp"
 #include "support/running_process.hpp"
 #include "support/scripted_server.hpp"
@@ -28,6 +29,7 @@ using namespace std::chrono_literals;
 namespace client = ahttp::client;
 namespace fs = std::filesystem;
 using ahttp::awaitable;
+using ahttp::test::make_session;
 using ahttp::test::run_process;
 using ahttp::test::running_process;
 
@@ -151,14 +153,6 @@ protected:
     static inline std::unique_ptr<running_process> nginx_;
     static inline std::uint16_t good_ = 0, expired_ = 0, other_ = 0, self_ = 0;
 };
-
-awaitable<client::session> make_session(client::session_options options)
-{
-    // Options are named before the co_await: g++ 12 miscompiles braced temporaries there.
-    auto executor = co_await boost::asio::this_coro::executor;
-    client::session session{executor, std::move(options)};
-    co_return session;
-}
 
 /// GETs `target` with `tls` and returns the body; throws what the session throws.
 std::string fetch(std::string target, client::tls_options tls)
