@@ -390,7 +390,12 @@ struct exchange_failure {
 
 // ---- session -----------------------------------------------------------------------------
 
-session::session(executor ex) : session(std::move(ex), session_options{}) {}
+session::session(executor ex)
+    : executor_(std::move(ex)),
+      connector_(std::make_shared<detail::connector>(executor_, options_.connector, options_.trace))
+{
+    options_.cookie_jar = std::make_shared<client::cookie_jar>();
+}
 
 session::session(executor ex, session_options options)
     : executor_(std::move(ex)), options_(std::move(options)),
@@ -416,68 +421,63 @@ void session::close() noexcept
     }
 }
 
+// The verbs forward to request() without a coroutine frame of their own: they return its
+// awaitable as is.
 awaitable<response> session::get(std::string_view url)
 {
-    request_options none; // named: see request()
-    co_return co_await request(http::method::get, url, std::move(none));
+    return request(http::method::get, url);
 }
 awaitable<response> session::get(std::string_view url, request_options options)
 {
-    co_return co_await request(http::method::get, url, std::move(options));
+    return request(http::method::get, url, std::move(options));
 }
 awaitable<response> session::post(std::string_view url)
 {
-    request_options none; // named: see request()
-    co_return co_await request(http::method::post, url, std::move(none));
+    return request(http::method::post, url);
 }
 awaitable<response> session::post(std::string_view url, request_options options)
 {
-    co_return co_await request(http::method::post, url, std::move(options));
+    return request(http::method::post, url, std::move(options));
 }
 awaitable<response> session::put(std::string_view url)
 {
-    request_options none; // named: see request()
-    co_return co_await request(http::method::put, url, std::move(none));
+    return request(http::method::put, url);
 }
 awaitable<response> session::put(std::string_view url, request_options options)
 {
-    co_return co_await request(http::method::put, url, std::move(options));
+    return request(http::method::put, url, std::move(options));
 }
 awaitable<response> session::patch(std::string_view url)
 {
-    request_options none; // named: see request()
-    co_return co_await request(http::method::patch, url, std::move(none));
+    return request(http::method::patch, url);
 }
 awaitable<response> session::patch(std::string_view url, request_options options)
 {
-    co_return co_await request(http::method::patch, url, std::move(options));
+    return request(http::method::patch, url, std::move(options));
 }
 awaitable<response> session::delete_(std::string_view url)
 {
-    request_options none; // named: see request()
-    co_return co_await request(http::method::delete_, url, std::move(none));
+    return request(http::method::delete_, url);
 }
 awaitable<response> session::delete_(std::string_view url, request_options options)
 {
-    co_return co_await request(http::method::delete_, url, std::move(options));
+    return request(http::method::delete_, url, std::move(options));
 }
 awaitable<response> session::head(std::string_view url)
 {
-    request_options none; // named: see request()
-    co_return co_await request(http::method::head, url, std::move(none));
+    return request(http::method::head, url);
 }
 awaitable<response> session::head(std::string_view url, request_options options)
 {
-    co_return co_await request(http::method::head, url, std::move(options));
+    return request(http::method::head, url, std::move(options));
 }
 awaitable<response> session::options(std::string_view url)
 {
-    request_options none; // named: see request()
-    co_return co_await request(http::method::options, url, std::move(none));
+    return request(http::method::options, url);
 }
 awaitable<response> session::options(std::string_view url, request_options options)
 {
-    co_return co_await request(http::method::options, url, std::move(options));
+    return request(http::method::options, url, std::move(options));
 }
 awaitable<response> session::request(http::method method, std::string_view url)
 {
