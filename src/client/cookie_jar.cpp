@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // The client's cookie store (RFC 6265 §5.3 storage model, §5.4 the Cookie header).
+#include "http/text.hpp"
+
 #include <ahttp/client/cookie_jar.hpp>
 
 #include <boost/url/parse.hpp>
@@ -29,12 +31,9 @@ std::optional<url_parts> split(std::string_view text)
               u->host_type() == boost::urls::host_type::ipv6;
     p.host = u->host_type() == boost::urls::host_type::ipv6 ? u->host_ipv6_address().to_string()
                                                             : std::string{u->host()};
-    std::transform(p.host.begin(), p.host.end(), p.host.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    http::detail::lower_ascii_in_place(p.host);
     p.path = u->encoded_path().empty() ? "/" : std::string{u->encoded_path()};
-    std::string scheme{u->scheme()};
-    std::transform(scheme.begin(), scheme.end(), scheme.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string const scheme = http::detail::lower_ascii(u->scheme());
     p.secure = scheme == "https" || scheme == "wss";
     return p;
 }

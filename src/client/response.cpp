@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // client::response: body reading over the pooled connection, decoding, text and JSON.
 #include "client/response_state.hpp"
+#include "http/text.hpp"
 
 #include <ahttp/client/errors.hpp>
 
@@ -167,26 +168,6 @@ awaitable<bool> response_state::discard(std::size_t limit)
 
 namespace {
 
-std::string lower(std::string_view s)
-{
-    std::string out{s};
-    for (char& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
-
-std::string_view trim(std::string_view s) noexcept
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
 /// ISO-8859-1 to UTF-8: every byte is the code point of the same value.
 std::string latin1_to_utf8(std::string_view in)
 {
@@ -263,7 +244,7 @@ std::vector<http::cookie> response::cookies() const
 std::string response::content_type() const
 {
     std::string_view const value = state_->headers.value_or(http::field::content_type, "");
-    return lower(trim(value.substr(0, value.find(';'))));
+    return http::detail::lower_ascii(http::detail::trim_ows(value.substr(0, value.find(';'))));
 }
 
 std::string response::charset() const
@@ -275,14 +256,15 @@ std::string response::charset() const
             return {};
         }
         value.remove_prefix(semi + 1);
-        std::string_view param = trim(value.substr(0, value.find(';')));
+        std::string_view param = http::detail::trim_ows(value.substr(0, value.find(';')));
         auto const eq = param.find('=');
-        if (eq != std::string_view::npos && lower(trim(param.substr(0, eq))) == "charset") {
-            std::string_view v = trim(param.substr(eq + 1));
+        if (eq != std::string_view::npos &&
+            http::detail::lower_ascii(http::detail::trim_ows(param.substr(0, eq))) == "charset") {
+            std::string_view v = http::detail::trim_ows(param.substr(eq + 1));
             if (v.size() >= 2 && v.front() == '"' && v.back() == '"') {
                 v = v.substr(1, v.size() - 2);
             }
-            return lower(v);
+            return http::detail::lower_ascii(v);
         }
     }
 }

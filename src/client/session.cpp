@@ -3,6 +3,7 @@
 #include "client/connector.hpp"
 #include "client/multipart_body.hpp"
 #include "client/response_state.hpp"
+#include "http/text.hpp"
 
 #include <ahttp/client/errors.hpp>
 #include <ahttp/client/session.hpp>
@@ -61,9 +62,7 @@ target make_target(urls::url url)
         t.origin.host = url.host_ipv6_address().to_string();
     } else {
         t.origin.host = url.host();
-        for (char& c : t.origin.host) {
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
+        http::detail::lower_ascii_in_place(t.origin.host);
     }
     std::uint16_t const default_port = scheme == "https" ? 443 : 80;
     t.origin.port = default_port;
@@ -132,10 +131,7 @@ detail::proxy_route parse_proxy(std::string_view text)
     if (!parsed || !parsed->has_authority() || parsed->encoded_host().empty()) {
         throw invalid_url{"malformed proxy URL", std::string{text}};
     }
-    std::string scheme{parsed->scheme()};
-    for (char& c : scheme) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
+    std::string const scheme = http::detail::lower_ascii(parsed->scheme());
     detail::proxy_route route;
     if (scheme == "socks5" || scheme == "socks5h") {
         route.type = detail::proxy_route::kind::socks5;

@@ -1,24 +1,13 @@
 // SPDX-License-Identifier: BSL-1.0
 // Accept-Encoding parsing and content-coding negotiation.
 #include "compression/accept_encoding.hpp"
+#include "http/text.hpp"
 
 #include <ahttp/http/headers.hpp>
 
 namespace ahttp::compression {
 
 namespace {
-
-std::string_view trim(std::string_view s) noexcept
-{
-    // OWS is spaces and horizontal tabs (RFC 9110 §5.6.3).
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
 
 // RFC 9110 §12.4.2: qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ). Returns
 // thousandths, or -1 if malformed. Digits past the third are tolerated and truncated.
@@ -53,15 +42,15 @@ int element_quality(std::string_view parameters) noexcept
     int quality = 1000;
     while (!parameters.empty()) {
         auto const semicolon = parameters.find(';');
-        std::string_view parameter = trim(parameters.substr(0, semicolon));
+        std::string_view parameter = http::detail::trim_ows(parameters.substr(0, semicolon));
         parameters = semicolon == std::string_view::npos ? std::string_view{}
                                                          : parameters.substr(semicolon + 1);
         auto const equals = parameter.find('=');
         if (equals == std::string_view::npos) {
             continue;
         }
-        if (http::iequals(trim(parameter.substr(0, equals)), "q")) {
-            int const q = parse_qvalue(trim(parameter.substr(equals + 1)));
+        if (http::iequals(http::detail::trim_ows(parameter.substr(0, equals)), "q")) {
+            int const q = parse_qvalue(http::detail::trim_ows(parameter.substr(equals + 1)));
             quality = q < 0 ? 0 : q; // a q we cannot read never grants a coding
         }
     }
@@ -79,7 +68,7 @@ void accept_encoding::add(std::string_view field_value)
         field_value =
             comma == std::string_view::npos ? std::string_view{} : field_value.substr(comma + 1);
         auto const semicolon = element.find(';');
-        std::string_view const name = trim(element.substr(0, semicolon));
+        std::string_view const name = http::detail::trim_ows(element.substr(0, semicolon));
         if (name.empty()) {
             continue; // RFC 9110 §5.6.1: empty list elements are ignored
         }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // Set-Cookie parsing, RFC 6265 §5.2.
+#include "http/text.hpp"
+
 #include <ahttp/http/cookie.hpp>
 #include <ahttp/http/headers.hpp>
 
@@ -10,24 +12,7 @@
 namespace ahttp::http {
 namespace {
 
-std::string_view trim(std::string_view s) noexcept
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
-std::string lower(std::string_view s)
-{
-    std::string out{s};
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
+using detail::trim_ows;
 
 } // namespace
 
@@ -49,8 +34,8 @@ result<cookie> parse_set_cookie(std::string_view set_cookie, date_time now)
         return make_error_code(errc::bad_request);
     }
     cookie c;
-    c.name = std::string{trim(pair.substr(0, eq))};
-    c.value = std::string{trim(pair.substr(eq + 1))};
+    c.name = std::string{trim_ows(pair.substr(0, eq))};
+    c.value = std::string{trim_ows(pair.substr(eq + 1))};
     if (c.name.empty()) {
         return make_error_code(errc::bad_request);
     }
@@ -62,9 +47,9 @@ result<cookie> parse_set_cookie(std::string_view set_cookie, date_time now)
         std::string_view const av = attributes.substr(0, attributes.find(';'));
         attributes.remove_prefix(av.size());
         auto const av_eq = av.find('=');
-        std::string const name = lower(trim(av.substr(0, av_eq)));
+        std::string const name = detail::lower_ascii(trim_ows(av.substr(0, av_eq)));
         std::string_view const value =
-            av_eq == std::string_view::npos ? std::string_view{} : trim(av.substr(av_eq + 1));
+            av_eq == std::string_view::npos ? std::string_view{} : trim_ows(av.substr(av_eq + 1));
         if (name == "expires") {
             if (auto const when = parse_date(value)) {
                 expires_attribute = *when;
@@ -87,7 +72,7 @@ result<cookie> parse_set_cookie(std::string_view set_cookie, date_time now)
             if (!d.empty() && d.front() == '.') {
                 d.remove_prefix(1);
             }
-            c.domain = lower(d);
+            c.domain = detail::lower_ascii(d);
         } else if (name == "path") {
             c.path = !value.empty() && value.front() == '/' ? std::string{value} : std::string{};
         } else if (name == "secure") {

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // multipart bodies: boundary and Content-Disposition parsing, and the incremental parser.
+#include "http/text.hpp"
+
 #include <ahttp/http/multipart.hpp>
 
 #include <algorithm>
@@ -9,6 +11,10 @@
 namespace ahttp::http {
 
 namespace {
+
+using detail::is_ows;
+using detail::lower_ascii;
+using detail::trim_ows;
 
 constexpr bool is_tchar(char c) noexcept
 {
@@ -28,22 +34,6 @@ constexpr bool is_bchar(char c) noexcept
     return std::string_view{"'()+_,-./:=? "}.find(c) != std::string_view::npos;
 }
 
-constexpr bool is_ows(char c) noexcept
-{
-    return c == ' ' || c == '\t';
-}
-
-std::string_view trim(std::string_view s) noexcept
-{
-    while (!s.empty() && is_ows(s.front())) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && is_ows(s.back())) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
 std::string_view take_token(std::string_view& s) noexcept
 {
     std::size_t n = 0;
@@ -55,24 +45,13 @@ std::string_view take_token(std::string_view& s) noexcept
     return token;
 }
 
-std::string lower(std::string_view s)
-{
-    std::string out{s};
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return out;
-}
-
 /// Walks the `; name=value` parameters after a media type or disposition type (RFC 9110 §5.6.6).
 /// Calls `on_param(lower-cased name, unquoted value)` for each; false if the syntax is broken.
 bool for_each_param(std::string_view rest,
                     std::function<bool(std::string const&, std::string&&)> const& on_param)
 {
     for (;;) {
-        rest = trim(rest);
+        rest = trim_ows(rest);
         if (rest.empty()) {
             return true;
         }
@@ -80,17 +59,17 @@ bool for_each_param(std::string_view rest,
             return false;
         }
         rest.remove_prefix(1);
-        rest = trim(rest);
+        rest = trim_ows(rest);
         if (rest.empty() || rest.front() == ';') {
             continue; // tolerate empty parameters ("a;;b", trailing ';')
         }
         std::string_view const name = take_token(rest);
-        rest = trim(rest);
+        rest = trim_ows(rest);
         if (name.empty() || rest.empty() || rest.front() != '=') {
             return false;
         }
         rest.remove_prefix(1);
-        rest = trim(rest);
+        rest = trim_ows(rest);
         std::string value;
         if (!rest.empty() && rest.front() == '"') {
             // quoted-string. A backslash escapes only '"' and '\': browsers do not escape at
@@ -133,7 +112,7 @@ bool for_each_param(std::string_view rest,
             value.assign(rest.substr(0, n));
             rest.remove_prefix(n);
         }
-        if (!on_param(lower(name), std::move(value))) {
+        if (!on_param(lower_ascii(name), std::move(value))) {
             return false;
         }
     }
@@ -165,7 +144,7 @@ std::optional<std::string> decode_ext_value(std::string_view value)
     if (second == std::string_view::npos) {
         return std::nullopt;
     }
-    std::string const charset = lower(value.substr(0, first));
+    std::string const charset = lower_ascii(value.substr(0, first));
     bool const latin1 = charset == "iso-8859-1" || charset == "latin1";
     if (charset != "utf-8" && charset != "us-ascii" && !latin1) {
         return std::nullopt;
@@ -201,7 +180,7 @@ std::optional<std::string> decode_ext_value(std::string_view value)
 
 result<std::string> multipart_boundary(std::string_view content_type)
 {
-    std::string_view rest = trim(content_type);
+    std::string_view rest = trim_ows(content_type);
     std::string_view const type = take_token(rest);
     if (!iequals(type, "multipart") || rest.empty() || rest.front() != '/') {
         return make_error_code(errc::bad_request);
@@ -230,13 +209,13 @@ result<std::string> multipart_boundary(std::string_view content_type)
 
 result<content_disposition> parse_content_disposition(std::string_view value)
 {
-    std::string_view rest = trim(value);
+    std::string_view rest = trim_ows(value);
     std::string_view const type = take_token(rest);
     if (type.empty()) {
         return make_error_code(errc::bad_request);
     }
     content_disposition out;
-    out.type = lower(type);
+    out.type = lower_ascii(type);
     bool has_name = false;
     std::optional<std::string> filename;
     std::optional<std::string> filename_ext;
@@ -472,7 +451,7 @@ bool multipart_parser::parse_header_block()
             fail(errc::bad_request, "invalid part header name");
             return false;
         }
-        std::string_view const value = trim(line.substr(colon + 1));
+        std::string_view const value = trim_ows(line.substr(colon + 1));
         for (char const c : value) {
             auto const u = static_cast<unsigned char>(c);
             if ((u < 0x20 && c != '\t') || u == 0x7f) {

@@ -2,6 +2,7 @@
 // web::file_response: validators, conditional requests (RFC 9110 §13) and single byte ranges
 // (RFC 9110 §14) for a file body; the connection then sends the chosen bytes with sendfile.
 #include "compression/accept_encoding.hpp"
+#include "http/text.hpp"
 #include "web/file_body.hpp"
 #include "web/response_compression.hpp"
 
@@ -40,17 +41,6 @@ public:
     }
 };
 
-std::string_view trim(std::string_view text) noexcept
-{
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
-
 /// Makes `r` a short text response without the file (the connection sends r.body()).
 std::nullopt_t refuse(response& r, http::status code)
 {
@@ -83,7 +73,7 @@ bool for_each_tag(request const& req, http::field name, Visit visit)
         std::string_view rest = value;
         while (!rest.empty()) {
             auto const comma = rest.find(',');
-            std::string_view member = trim(rest.substr(0, comma));
+            std::string_view member = http::detail::trim_ows(rest.substr(0, comma));
             rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
             if (member == "*") {
                 return true;
@@ -124,7 +114,7 @@ bool if_none_match_matches(request const& req, std::string_view etag)
 /// If-Range: the range applies only if the validator still matches (RFC 9110 §13.1.5).
 bool if_range_passes(std::string_view value, std::string_view etag, http::date_time modified)
 {
-    value = trim(value);
+    value = http::detail::trim_ows(value);
     if (value.starts_with("W/")) {
         return false; // a weak tag never allows a range
     }
@@ -159,16 +149,17 @@ bool parse_position(std::string_view text, std::uint64_t& value) noexcept
 /// error or several ranges mean "whole": the field is ignored, as §14.2 allows.
 range_outcome parse_range(std::string_view value, std::uint64_t size, byte_range& range) noexcept
 {
-    value = trim(value);
+    value = http::detail::trim_ows(value);
     auto const eq = value.find('=');
-    if (eq == std::string_view::npos || !http::iequals(trim(value.substr(0, eq)), "bytes")) {
+    if (eq == std::string_view::npos ||
+        !http::iequals(http::detail::trim_ows(value.substr(0, eq)), "bytes")) {
         return range_outcome::whole;
     }
     std::string_view spec;
     std::string_view rest = value.substr(eq + 1);
     while (!rest.empty()) {
         auto const comma = rest.find(',');
-        std::string_view const member = trim(rest.substr(0, comma));
+        std::string_view const member = http::detail::trim_ows(rest.substr(0, comma));
         rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
         if (member.empty()) {
             continue;
@@ -182,8 +173,8 @@ range_outcome parse_range(std::string_view value, std::uint64_t size, byte_range
     if (dash == std::string_view::npos) {
         return range_outcome::whole;
     }
-    std::string_view const first_text = trim(spec.substr(0, dash));
-    std::string_view const last_text = trim(spec.substr(dash + 1));
+    std::string_view const first_text = http::detail::trim_ows(spec.substr(0, dash));
+    std::string_view const last_text = http::detail::trim_ows(spec.substr(dash + 1));
     if (first_text.empty()) {
         std::uint64_t suffix = 0;
         if (!parse_position(last_text, suffix)) {

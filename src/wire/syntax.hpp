@@ -3,6 +3,8 @@
 // character classes, tokens, list elements. Internal to the wire module.
 #pragma once
 
+#include "http/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <string_view>
@@ -106,16 +108,7 @@ inline bool ascii_iequals(std::string_view a, std::string_view lower) noexcept
     return true;
 }
 
-inline std::string_view trim_ows(std::string_view s) noexcept
-{
-    while (!s.empty() && is_ows(s.front())) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && is_ows(s.back())) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
+using http::detail::trim_ows; // one definition for the parsers and the value parsers
 
 // Calls f(element) for each element of a comma-separated list (RFC 9110 §5.6.1), OWS trimmed.
 // Empty elements are passed on too; callers decide whether to skip them.
