@@ -72,8 +72,23 @@ std::string_view to_string(method m) noexcept
 
 std::string_view reason_phrase(status code) noexcept
 {
+    // Registered codes Beast 1.81 does not name (RFC 9110 §15, RFC 8297, RFC 8470).
+    switch (to_int(code)) {
+    case 103:
+        return "Early Hints";
+    case 418:
+        return "I'm a teapot";
+    case 421:
+        return "Misdirected Request";
+    case 425:
+        return "Too Early";
+    default:
+        break;
+    }
     auto const s = boost::beast::http::obsolete_reason(code);
-    return {s.data(), s.size()};
+    std::string_view const phrase{s.data(), s.size()};
+    // Beast answers "<unknown-status>", which must not reach a status line.
+    return phrase.empty() || phrase.front() == '<' ? "Unknown" : phrase;
 }
 
 } // namespace ahttp::http

@@ -192,6 +192,21 @@ awaitable<response> throw_not_found(request&)
     throw http_not_found{};
 }
 
+/// Runs the middlewares from (level, index) on, then the handler.
+awaitable<response> run_chain(detail::dispatch_plan const* plan, std::size_t level,
+                              std::size_t index, request& req)
+{
+    while (level < plan->level_count && index >= plan->levels[level]->size()) {
+        ++level;
+        index = 0;
+    }
+    if (level == plan->level_count) {
+        co_return co_await (*plan->target)(req);
+    }
+    next const rest{plan, level, index + 1};
+    co_return co_await (*plan->levels[level])[index](req, rest);
+}
+
 /// Starts the request's handler, directly or through the middleware chain. A plain function,
 /// not a coroutine: the handler's awaitable is handed back as is, so no frame sits between the
 /// dispatching coroutine and the handler (with no middlewares a request costs two frames, the
@@ -208,16 +223,9 @@ awaitable<response> start(detail::dispatch_plan const& plan, request& req)
 
 awaitable<response> next::operator()(request& req) const
 {
-    std::size_t level = level_;
-    std::size_t index = index_;
-    while (level < plan_->level_count && index >= plan_->levels[level]->size()) {
-        ++level;
-        index = 0;
-    }
-    if (level == plan_->level_count) {
-        co_return co_await (*plan_->target)(req);
-    }
-    co_return co_await (*plan_->levels[level])[index](req, next{plan_, level, index + 1});
+    // A plain function handing over a coroutine that holds copies: a `next` is often a
+    // temporary (start() above), and a coroutine member would keep a dangling `this`.
+    return run_chain(plan_, level_, index_, req);
 }
 
 awaitable<response> application::handle(request& req) const
