@@ -4,6 +4,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -14,12 +15,16 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <sys/socket.h>
+#include <tuple>
 
 namespace ahttp::client::detail {
 namespace {
 
 namespace asio = boost::asio;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+/// For the per-request reads and writes: co_await on a deferred operation starts it without
+/// the extra coroutine frame that use_awaitable's initiation allocates.
+constexpr auto deferred_tuple = asio::as_tuple(asio::deferred);
 
 /// Read size: large enough for a typical response in one recv(), small enough to keep idle
 /// pooled connections cheap (the buffer shrinks back when a body was large).
@@ -63,7 +68,7 @@ void connection::consume(std::size_t n) noexcept
     in_begin_ += n;
 }
 
-awaitable<error_code> connection::read_more()
+asio::mutable_buffer connection::prepare_read()
 {
     // Compact first: keep unconsumed bytes at the front so the buffer does not creep.
     if (in_begin_ != 0) {
@@ -80,9 +85,11 @@ awaitable<error_code> connection::read_more()
         in_ = std::move(grown);
         in_capacity_ = capacity;
     }
-    auto const into = asio::buffer(in_.get() + in_end_, in_capacity_ - in_end_);
-    auto [ec, n] = tls_ ? co_await tls_->async_read_some(into, use_tuple)
-                        : co_await socket_.async_read_some(into, use_tuple);
+    return asio::buffer(in_.get() + in_end_, in_capacity_ - in_end_);
+}
+
+error_code connection::commit_read(error_code ec, std::size_t n) noexcept
+{
     in_end_ += n;
     if (!ec && n == 0) {
         ec = asio::error::eof;
@@ -90,14 +97,32 @@ awaitable<error_code> connection::read_more()
     if (ec && expired_) {
         ec = asio::error::operation_aborted;
     }
-    co_return ec;
+    return ec;
+}
+
+awaitable<error_code> connection::read_more()
+{
+    auto const into = prepare_read();
+    error_code ec;
+    std::size_t n = 0;
+    if (tls_) {
+        std::tie(ec, n) = co_await tls_->async_read_some(into, deferred_tuple);
+    } else {
+        std::tie(ec, n) = co_await socket_.async_read_some(into, deferred_tuple);
+    }
+    co_return commit_read(ec, n);
 }
 
 awaitable<error_code> connection::write(std::string_view data)
 {
-    auto [ec, n] = tls_ ? co_await asio::async_write(*tls_, asio::buffer(data), use_tuple)
-                        : co_await asio::async_write(socket_, asio::buffer(data), use_tuple);
-    (void)n;
+    error_code ec;
+    if (tls_) {
+        std::tie(ec, std::ignore) =
+            co_await asio::async_write(*tls_, asio::buffer(data), deferred_tuple);
+    } else {
+        std::tie(ec, std::ignore) =
+            co_await asio::async_write(socket_, asio::buffer(data), deferred_tuple);
+    }
     if (ec && expired_) {
         ec = asio::error::operation_aborted;
     }
@@ -194,24 +219,42 @@ void connection::on_timer(error_code ec)
     socket_.cancel(ignored); // the pending read or write completes with operation_aborted
 }
 
-bool connection::is_reusable_now() noexcept
+bool connection::is_reusable_now(bool peek) noexcept
 {
     if (!socket_.is_open() || in_begin_ != in_end_) {
         return false; // bytes nobody asked for: the stream is out of step
     }
     in_begin_ = 0;
     in_end_ = 0;
-    char probe;
-    ssize_t const n =
-        ::recv(socket_.native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        if (in_capacity_ > 4 * read_size) {
-            in_.reset(); // a large body grew it: idle connections stay small
-            in_capacity_ = 0;
+    if (peek) {
+        char probe;
+        ssize_t const n =
+            ::recv(socket_.native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+            return false; // 0: the server closed it; >0: unsolicited data; else broken
         }
-        return true;
     }
-    return false; // 0: the server closed it; >0: unsolicited data; other errors: broken
+    if (in_capacity_ > 4 * read_size) {
+        in_.reset(); // a large body grew it: idle connections stay small
+        in_capacity_ = 0;
+    }
+    return true;
+}
+
+std::size_t connection::write_now(std::string_view data, error_code& ec) noexcept
+{
+    if (tls_ || !socket_.is_open() || data.empty()) {
+        return 0;
+    }
+    ssize_t const n =
+        ::send(socket_.native_handle(), data.data(), data.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n >= 0) {
+        return static_cast<std::size_t>(n);
+    }
+    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        ec = error_code{errno, boost::system::system_category()};
+    }
+    return 0;
 }
 
 } // namespace ahttp::client::detail

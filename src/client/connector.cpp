@@ -21,6 +21,10 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
+/// Idle for less than this, a connection may be lent without the liveness peek (see
+/// connect_context::retries_stale).
+constexpr clock::duration recently_released = std::chrono::milliseconds{1};
+
 [[noreturn]] void throw_timeout(timeout_phase phase, connect_context const& c)
 {
     throw timeout_error{phase, c.method, *c.url};
@@ -128,7 +132,7 @@ void connector::close() noexcept
     cleanup_timer_.cancel();
 }
 
-clock::time_point connector::reserve_send_time(origin const& to)
+clock::time_point connector::reserve_send_time(std::string_view key)
 {
     rate_limit const& rate = options_.rate_limit;
     auto const now = clock::now();
@@ -139,7 +143,11 @@ clock::time_point connector::reserve_send_time(origin const& to)
     // after the previous one; up to `burst` slots may be taken ahead of time.
     auto const interval = std::chrono::duration_cast<clock::duration>(
         std::chrono::duration<double>{1.0 / rate.per_second});
-    auto& tat = rate_slots_[to.key()];
+    auto slot = rate_slots_.find(key);
+    if (slot == rate_slots_.end()) {
+        slot = rate_slots_.emplace(std::string{key}, clock::time_point{}).first;
+    }
+    auto& tat = slot->second;
     auto const start = std::max(tat, now);
     auto const ahead = interval * static_cast<clock::rep>(std::max<std::size_t>(rate.burst, 1) - 1);
     auto const send_at = std::max(now, start - ahead);
@@ -200,30 +208,77 @@ void connector::return_slots(host_pool& pool) noexcept
     }
 }
 
-awaitable<lease> connector::acquire(origin const& to, bool fresh, connect_context const& c)
+connector::host_pool& connector::pool_for(std::string_view key)
 {
-    std::string key = to.key();
     auto it = pools_.find(key);
     if (it == pools_.end()) {
-        it = pools_.emplace(key, host_pool{}).first;
+        it = pools_.emplace(std::string{key}, host_pool{}).first;
         if (options_.limit_per_host != 0) {
             it->second.slots = std::make_unique<semaphore>(executor_, options_.limit_per_host);
         }
     }
+    return it->second;
+}
+
+std::shared_ptr<connection> connector::pop_idle(host_pool& pool, connect_context const& c) noexcept
+{
+    // Oldest first (FIFO): every pooled connection gets used, so none sits until the server's
+    // idle timeout closes it under us.
+    auto const now = clock::now();
+    while (!pool.idle.empty()) {
+        std::shared_ptr<connection> conn = std::move(pool.idle.front());
+        pool.idle.pop_front();
+        auto const idle = now - conn->idle_since();
+        // The liveness peek is a syscall per request. Servers close idle connections after
+        // seconds, not microseconds: one released a moment ago (typically by the response
+        // that just ended) goes without it when a closed connection would only cost a
+        // retry on a new one.
+        bool const peek = !(c.retries_stale && idle < recently_released);
+        if (idle < options_.keepalive_timeout && conn->is_reusable_now(peek)) {
+            fire(trace_.on_connection_reuseconn, trace_request{c.method, *c.url});
+            return conn;
+        }
+        conn->close(); // expired, or closed by the server since
+    }
+    return nullptr;
+}
+
+lease connector::try_reuse(std::string_view key, connect_context const& c)
+{
+    auto const it = pools_.find(key);
+    if (it == pools_.end() || it->second.idle.empty()) {
+        return {};
+    }
     host_pool& pool = it->second;
+    // The slots as take_slots() takes them, but only if free now (try_acquire never
+    // overtakes a waiter).
+    if (pool.slots && !pool.slots->try_acquire()) {
+        return {};
+    }
+    if (limit_ && !limit_->try_acquire()) {
+        if (pool.slots) {
+            pool.slots->release();
+        }
+        return {};
+    }
+    ++pool.in_use;
+    if (std::shared_ptr<connection> conn = pop_idle(pool, c)) {
+        return lease{shared_from_this(), std::move(conn), true};
+    }
+    return_slots(pool);
+    return {};
+}
+
+awaitable<lease> connector::acquire(origin const& to, std::string_view key, bool fresh,
+                                    connect_context const& c)
+{
+    host_pool& pool = pool_for(key);
     co_await take_slots(pool, c);
     try {
-        // Oldest first (FIFO): every pooled connection gets used, so none sits until the
-        // server's idle timeout closes it under us.
-        auto const now = clock::now();
-        while (!fresh && !pool.idle.empty()) {
-            std::shared_ptr<connection> conn = std::move(pool.idle.front());
-            pool.idle.pop_front();
-            if (now - conn->idle_since() < options_.keepalive_timeout && conn->is_reusable_now()) {
-                fire(trace_.on_connection_reuseconn, trace_request{c.method, *c.url});
+        if (!fresh) {
+            if (std::shared_ptr<connection> conn = pop_idle(pool, c)) {
                 co_return lease{shared_from_this(), std::move(conn), true};
             }
-            conn->close(); // expired, or closed by the server since: a zero-cost check
         }
         fire(trace_.on_connection_create_start, trace_request{c.method, *c.url});
         std::shared_ptr<connection> conn = co_await connect(to, c);

@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ahttp::client::detail {
@@ -41,6 +42,11 @@ struct origin {
     std::string key() const;
     /// "scheme://host:port" alone: the origin in the RFC 6454 sense.
     std::string site() const;
+    /// Whether `other` is the same origin in the RFC 6454 sense (site() equal, proxy aside).
+    bool same_site(origin const& other) const noexcept
+    {
+        return port == other.port && host == other.host && scheme == other.scheme;
+    }
 };
 
 /// What a failure must name (the request, for the exception text) and the deadlines of the
@@ -54,6 +60,10 @@ struct connect_context {
     clock::duration pool_wait{};     ///< waiting for a slot (no_timeout: off)
     clock::duration dns{};           ///< name resolution (no_timeout: off)
     clock::duration tls_handshake{}; ///< the TLS handshake (no_timeout: off)
+    /// The request is sent again on a new connection if a reused one turns out closed before
+    /// any response byte (idempotent, body replayable): a connection released moments ago may
+    /// then be lent without the liveness peek.
+    bool retries_stale = false;
 };
 
 class connector;
@@ -102,15 +112,20 @@ public:
     connector(executor ex, connector_options options, trace_hooks trace = {});
     ~connector();
 
-    /// Lends a connection to `to`: an idle pooled one that is still open (oldest first),
-    /// unless `fresh`, else a new one.
+    /// Lends a connection to `to` (whose key() is `key`): an idle pooled one that is still
+    /// open (oldest first), unless `fresh`, else a new one.
     /// @throws client::connection_error (DNS, refused…), client::timeout_error (connect,
     ///   sock_connect or total).
-    awaitable<lease> acquire(origin const& to, bool fresh, connect_context const& context);
+    awaitable<lease> acquire(origin const& to, std::string_view key, bool fresh,
+                             connect_context const& context);
+    /// acquire() without suspending: an idle pooled connection if one is usable and the
+    /// limits have room right now, else an empty lease (then call acquire()).
+    lease try_reuse(std::string_view key, connect_context const& context);
 
-    /// Reserves the next moment a request may go to `to` under the rate limit (now if there
-    /// is none or the burst allows it); successive calls get successive slots.
-    clock::time_point reserve_send_time(origin const& to);
+    /// Reserves the next moment a request may go to the origin whose key() is `key` under
+    /// the rate limit (now if there is none or the burst allows it); successive calls get
+    /// successive slots.
+    clock::time_point reserve_send_time(std::string_view key);
 
     /// Closes the idle connections; later releases close theirs too.
     void close() noexcept;
@@ -131,6 +146,9 @@ private:
     };
 
     void give_back(std::shared_ptr<connection> conn, bool keep_alive) noexcept;
+    host_pool& pool_for(std::string_view key);
+    /// Pops idle connections (oldest first) until one may carry a request; null if none.
+    std::shared_ptr<connection> pop_idle(host_pool& pool, connect_context const& c) noexcept;
     awaitable<void> take_slots(host_pool& pool, connect_context const& context);
     void return_slots(host_pool& pool) noexcept;
     awaitable<std::vector<boost::asio::ip::tcp::endpoint>> resolve(origin const& to,

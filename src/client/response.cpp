@@ -15,6 +15,86 @@ namespace detail {
 
 namespace asio = boost::asio;
 
+namespace {
+
+/// This thread's spare response states (a client makes and drops one per request).
+struct spare_states {
+    static constexpr std::size_t capacity = 256;
+    std::vector<std::unique_ptr<response_state>> states;
+    spare_states() { states.reserve(capacity); } // push_back never allocates
+    ~spare_states();
+};
+/// Set once this thread's spare_states is destroyed (a response destroyed later, by another
+/// thread_local's destructor, is deleted instead). Trivially destructible: always valid.
+thread_local bool spares_gone = false;
+thread_local spare_states spares;
+
+spare_states::~spare_states()
+{
+    spares_gone = true;
+}
+
+/// Whether a state is worth keeping: big buffers go back to the heap.
+bool worth_keeping(response_state const& s) noexcept
+{
+    return s.headers.entries().capacity() <= 64 && s.url.capacity() <= 4096 &&
+           s.request_wire.capacity() <= 4096 && s.head.fields.entries().capacity() <= 64;
+}
+
+void recycle(std::unique_ptr<response_state> state) noexcept
+{
+    if (spares_gone || !worth_keeping(*state)) {
+        return; // deleted
+    }
+    state->reset();
+    if (spares.states.size() < spare_states::capacity) {
+        spares.states.push_back(std::move(state));
+    }
+}
+
+} // namespace
+
+std::unique_ptr<response_state> new_response_state()
+{
+    if (!spares_gone && !spares.states.empty()) {
+        std::unique_ptr<response_state> state = std::move(spares.states.back());
+        spares.states.pop_back();
+        return state;
+    }
+    return std::make_unique<response_state>();
+}
+
+void response_state::reset() noexcept
+{
+    // Member by member (assigning a fresh response_state costs several times more): every
+    // member of response_state must appear here.
+    conn.release(false); // as the destructor would: a connection with an unread body goes
+    piece_owner.reset();
+    history.clear();
+    method = http::method::get;
+    url.clear();
+    status = http::status::ok;
+    reason.clear();
+    version_minor = 1;
+    headers.clear();
+    keep_alive = true;
+    framing = wire::response_framing::none;
+    remaining = 0;
+    declared_length = 0;
+    chunked = wire::chunked_decoder{};
+    body_done = false;
+    decoder.reset();
+    std::string{}.swap(decoded); // may have grown large: not kept
+    decoded_offset = 0;
+    body.reset();
+    std::string{}.swap(line_pending);
+    total = {};
+    sock_read = {};
+    max_body_size = 0;
+    request_wire.clear();
+    head.fields.clear();
+}
+
 void response_state::fail_io(error_code ec, char const* what)
 {
     bool const expired = conn && conn.conn().expired();
@@ -193,7 +273,12 @@ response::response(std::unique_ptr<detail::response_state> state) noexcept
 }
 response::response(response&&) noexcept = default;
 response& response::operator=(response&&) noexcept = default;
-response::~response() = default; // the lease closes an unread connection
+response::~response()
+{
+    if (state_) {
+        detail::recycle(std::move(state_)); // the lease closes an unread connection
+    }
+}
 
 http::status response::status() const noexcept
 {
@@ -284,7 +369,21 @@ awaitable<std::string> response::read()
         co_return *s.body;
     }
     std::string out;
-    for (;;) {
+    // A body with a Content-Length that is all buffered already (small responses usually
+    // come whole in one read) and not coded is taken at once, without the read_piece chain.
+    if (!s.decoder && s.framing == wire::response_framing::content_length && s.conn &&
+        !s.body_done && s.remaining <= s.max_body_size &&
+        s.conn.conn().buffered().size() >= s.remaining) {
+        s.piece_owner.reset();
+        detail::connection& c = s.conn.conn();
+        auto const n = static_cast<std::size_t>(s.remaining);
+        out.assign(c.buffered().substr(0, n));
+        c.consume(n);
+        s.remaining = 0;
+        s.finish_body();
+    }
+    // Without a decoder, a finished body has no more pieces: no need to ask for the last one.
+    while (!s.body_done || s.decoder) {
         std::string_view const piece = co_await s.read_piece(65536);
         if (piece.empty()) {
             break;

@@ -10,12 +10,14 @@
 
 #include <ahttp/client/response.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace ahttp::client::detail {
 
+/// reset() lists every member: add a new one there too.
 struct response_state {
     http::method method = http::method::get;
     std::string url;
@@ -45,6 +47,15 @@ struct response_state {
     clock::duration sock_read{}; ///< no_timeout: off
     std::size_t max_body_size = 0;
 
+    // Scratch space of the request that made this response, kept with a recycled state so
+    // that the next request reuses its capacity (see new_response_state()).
+    std::string request_wire; ///< the request head (and a small body) as sent
+    wire::response_head head; ///< the parsed head; its views are cleared once copied
+
+    /// Back to a default-constructed state, keeping the capacity of headers, url, reason,
+    /// request_wire and head (an unread connection is closed).
+    void reset() noexcept;
+
     /// Reads the next raw (still coded) piece of the body; empty at its end. Releases the
     /// connection when the body ends.
     awaitable<std::string_view> read_raw(std::size_t max_size);
@@ -58,5 +69,8 @@ struct response_state {
 
     [[noreturn]] void fail_io(error_code ec, char const* what);
 };
+
+/// A response_state, recycled from one of this thread's destroyed responses if any.
+std::unique_ptr<response_state> new_response_state();
 
 } // namespace ahttp::client::detail

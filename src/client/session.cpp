@@ -9,6 +9,8 @@
 #include <ahttp/client/session.hpp>
 #include <ahttp/sleep.hpp>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
@@ -28,14 +30,68 @@ using detail::deadline;
 
 // ---- URLs --------------------------------------------------------------------------------
 
-/// A parsed absolute http URL, ready to be requested.
+} // namespace
+
+namespace detail {
+
+/// A parsed absolute http URL, ready to be requested. Never changed once made: the session
+/// caches and shares them (see target_cache).
 struct target {
     urls::url url;
+    std::string text; ///< url.buffer(), as response::url() and errors show it
     std::optional<http::basic_auth> userinfo; ///< "user:password@" taken out of the URL
-    detail::origin origin;
+    detail::origin origin;                    ///< without a proxy (the proxy is chosen per request)
+    std::string key;                          ///< origin.key(): the pool key when no proxy is used
     std::string host_field; ///< the Host header: host, plus the port when not the default
     std::string request_target;
+    /// The request head as last serialized for a "plain" request to this target (see
+    /// send_request): the same bytes every time, so serialized once. Empty until then.
+    mutable std::string plain_head;
+    mutable http::method plain_method = http::method::get;
 };
+
+/// The targets of the last few URL strings a session requested without params: a client
+/// that fetches the same URLs again (the common case) parses each once. Keyed by the text as
+/// passed; the session's base_url never changes, so the text alone decides the target.
+struct target_cache {
+    static constexpr std::size_t capacity = 16;
+    struct entry {
+        std::string text;
+        std::shared_ptr<target const> where;
+    };
+    std::vector<entry> entries;
+    std::size_t next_victim = 0; ///< round robin once full
+
+    std::shared_ptr<target const> const* find(std::string_view text) const noexcept
+    {
+        for (entry const& e : entries) {
+            if (e.text == text) {
+                return &e.where;
+            }
+        }
+        return nullptr;
+    }
+    void insert(std::string_view text, std::shared_ptr<target const> where)
+    {
+        if (text.size() > 2048) {
+            return; // not worth keeping
+        }
+        if (entries.size() < capacity) {
+            entries.push_back({std::string{text}, std::move(where)});
+            return;
+        }
+        entry& victim = entries[next_victim];
+        next_victim = (next_victim + 1) % capacity;
+        victim.text.assign(text);
+        victim.where = std::move(where);
+    }
+};
+
+} // namespace detail
+
+namespace {
+
+using detail::target;
 
 target make_target(urls::url url)
 {
@@ -86,6 +142,8 @@ target make_target(urls::url url)
     }
     url.remove_fragment();
     t.url = std::move(url);
+    t.text.assign(t.url.buffer());
+    t.key = t.origin.key();
     return t;
 }
 
@@ -119,6 +177,19 @@ target resolve_url(std::string_view base, std::string_view text, http::query_par
         url.set_encoded_query(query);
     }
     return make_target(std::move(url));
+}
+
+/// resolve_url() of a URL without params, from the session's cache when it was seen before.
+std::shared_ptr<target const> cached_target(detail::target_cache& cache, std::string_view base,
+                                            std::string_view text)
+{
+    if (auto const* hit = cache.find(text)) {
+        return *hit;
+    }
+    http::query_params const none;
+    auto made = std::make_shared<target const>(resolve_url(base, text, none));
+    cache.insert(text, made);
+    return made;
 }
 
 // ---- proxies -----------------------------------------------------------------------------
@@ -232,25 +303,45 @@ pick_proxy(session_options const& defaults, std::string const& requested, detail
 
 // ---- the request -------------------------------------------------------------------------
 
+/// Bytes allowed in a field name (RFC 9110 §5.6.2 tchar) and in a field value (VCHAR, obs-text,
+/// SP and HTAB), as a table: every header of every request is checked.
+struct field_bytes {
+    bool name[256]{};
+    bool value[256]{};
+    constexpr field_bytes()
+    {
+        for (int c = 0; c < 256; ++c) {
+            value[c] = (c >= 0x20 && c != 0x7f) || c == '\t';
+            name[c] = c > 0x20 && c < 0x7f;
+        }
+        for (unsigned char const c : std::string_view{":(),;\"/[]?={}<>@\\"}) {
+            name[c] = false;
+        }
+    }
+};
+constexpr field_bytes field_table{};
+
 bool valid_field_name(std::string_view name) noexcept
 {
     if (name.empty()) {
         return false;
     }
-    return std::all_of(name.begin(), name.end(), [](char c) {
-        auto const u = static_cast<unsigned char>(c);
-        return u > 0x20 && u < 0x7f && c != ':' && c != '(' && c != ')' && c != ',' && c != ';' &&
-               c != '"' && c != '/' && c != '[' && c != ']' && c != '?' && c != '=' && c != '{' &&
-               c != '}' && c != '<' && c != '>' && c != '@' && c != '\\';
-    });
+    for (char const c : name) {
+        if (!field_table.name[static_cast<unsigned char>(c)]) {
+            return false;
+        }
+    }
+    return true;
 }
 
 bool valid_field_value(std::string_view value) noexcept
 {
-    return std::none_of(value.begin(), value.end(), [](char c) {
-        auto const u = static_cast<unsigned char>(c);
-        return (u < 0x20 && c != '\t') || u == 0x7f;
-    });
+    for (char const c : value) {
+        if (!field_table.value[static_cast<unsigned char>(c)]) {
+            return false;
+        }
+    }
+    return true;
 }
 
 /// One request as it goes on the wire, and what the redirect logic may change.
@@ -263,31 +354,36 @@ struct outgoing {
     std::string content_type; ///< for the body, unless headers set one
 };
 
-std::string serialize(outgoing const& out, target const& t, session_options const& defaults,
-                      std::string_view cookies)
+/// Writes the request head (and a body held in memory) into `wire`, replacing its contents.
+/// `route` is t.origin with the proxy chosen for this request, if any.
+void serialize(std::string& wire, outgoing const& out, target const& t, detail::origin const& route,
+               session_options const& defaults, std::string_view cookies)
 {
-    std::string wire;
+    wire.clear();
     wire.reserve(256 + (out.body ? out.body->size() : 0));
     wire.append(http::to_string(out.method)).push_back(' ');
     // Through a proxy a plain-http request names its whole URL (RFC 9112 §3.2.2).
-    bool const absolute_form = t.origin.proxy && t.origin.scheme == "http" &&
-                               t.origin.proxy->type == detail::proxy_route::kind::http;
-    wire.append(absolute_form ? std::string_view{t.url.buffer()}
-                              : std::string_view{t.request_target});
+    bool const absolute_form = route.proxy && route.scheme == "http" &&
+                               route.proxy->type == detail::proxy_route::kind::http;
+    wire.append(absolute_form ? std::string_view{t.text} : std::string_view{t.request_target});
     wire.append(" HTTP/1.1\r\n");
+    // Fields made here from parsed URLs and constants need no check; the caller's do.
+    auto known_field = [&](std::string_view name, std::string_view value) {
+        wire.append(name).append(": ").append(value).append("\r\n");
+    };
     auto field = [&](std::string_view name, std::string_view value) {
         if (!valid_field_name(name) || !valid_field_value(value)) {
             throw client_error{make_error_code(errc::invalid_argument),
                                "invalid header field '" + std::string{name} + "'", out.method,
-                               std::string{t.url.buffer()}};
+                               t.text};
         }
-        wire.append(name).append(": ").append(value).append("\r\n");
+        known_field(name, value);
     };
     if (!out.headers.contains(http::field::host)) {
-        field("Host", t.host_field);
+        known_field("Host", t.host_field);
     }
-    if (absolute_form && !t.origin.proxy->authorization.empty()) {
-        field("Proxy-Authorization", t.origin.proxy->authorization);
+    if (absolute_form && !route.proxy->authorization.empty()) {
+        field("Proxy-Authorization", route.proxy->authorization);
     }
     bool cookies_sent = cookies.empty();
     for (auto const& [name, value] : out.headers) {
@@ -308,10 +404,10 @@ std::string serialize(outgoing const& out, target const& t, session_options cons
         field("User-Agent", defaults.user_agent);
     }
     if (!out.headers.contains(http::field::accept)) {
-        field("Accept", "*/*");
+        known_field("Accept", "*/*");
     }
     if (defaults.auto_decompress && !out.headers.contains(http::field::accept_encoding)) {
-        field("Accept-Encoding", "gzip, deflate, br");
+        known_field("Accept-Encoding", "gzip, deflate, br");
     }
     bool const method_expects_body = out.method == http::method::post ||
                                      out.method == http::method::put ||
@@ -320,21 +416,20 @@ std::string serialize(outgoing const& out, target const& t, session_options cons
         if (!out.headers.contains(http::field::content_type)) {
             field("Content-Type", out.content_type);
         }
-        field("Transfer-Encoding", "chunked");
+        known_field("Transfer-Encoding", "chunked");
     } else if (out.body || out.multipart) {
         if (!out.content_type.empty() && !out.headers.contains(http::field::content_type)) {
             field("Content-Type", out.content_type);
         }
-        field("Content-Length",
-              std::to_string(out.body ? out.body->size() : out.multipart->content_length()));
+        known_field("Content-Length",
+                    std::to_string(out.body ? out.body->size() : out.multipart->content_length()));
     } else if (method_expects_body) {
-        field("Content-Length", "0"); // RFC 9110 §8.6: a POST without content says so
+        known_field("Content-Length", "0"); // RFC 9110 §8.6: a POST without content says so
     }
     wire.append("\r\n");
     if (out.body) {
         wire.append(*out.body);
     }
-    return wire;
 }
 
 clock::duration pick(std::optional<clock::duration> request, std::optional<clock::duration> session,
@@ -387,15 +482,18 @@ struct exchange_failure {
 // ---- session -----------------------------------------------------------------------------
 
 session::session(executor ex)
-    : executor_(std::move(ex)),
-      connector_(std::make_shared<detail::connector>(executor_, options_.connector, options_.trace))
+    : executor_(std::move(ex)), connector_(std::make_shared<detail::connector>(
+                                    executor_, options_.connector, options_.trace)),
+      targets_(std::make_shared<detail::target_cache>())
 {
     options_.cookie_jar = std::make_shared<client::cookie_jar>();
 }
 
 session::session(executor ex, session_options options)
     : executor_(std::move(ex)), options_(std::move(options)),
-      connector_(std::make_shared<detail::connector>(executor_, options_.connector, options_.trace))
+      connector_(
+          std::make_shared<detail::connector>(executor_, options_.connector, options_.trace)),
+      targets_(std::make_shared<detail::target_cache>())
 {
     if (!options_.cookie_jar) {
         options_.cookie_jar = std::make_shared<client::cookie_jar>();
@@ -475,20 +573,15 @@ awaitable<response> session::options(std::string_view url, request_options optio
 {
     return request(http::method::options, url, std::move(options));
 }
-awaitable<response> session::request(http::method method, std::string_view url)
-{
-    request_options none; // named, not a braced temporary in the co_await (g++ 12)
-    co_return co_await request(method, url, std::move(none));
-}
 
 namespace {
 
-/// Sends `wire` on `conn` and reads a final response head into a new response_state.
-/// Returns the failure instead of throwing when nothing came back, so the caller can retry.
-awaitable<std::unique_ptr<detail::response_state>>
-exchange(detail::lease& conn, std::string const& wire, detail::multipart_body const* multipart,
-         body_stream const* stream, http::method method, timeouts const& t,
-         exchange_failure& failure)
+/// Sends `state.request_wire` on `conn` and reads a final response head into `state`.
+/// Returns false with the failure instead of throwing when nothing came back, so the caller
+/// can retry.
+awaitable<bool> exchange(detail::lease& conn, detail::response_state& state,
+                         detail::multipart_body const* multipart, body_stream const* stream,
+                         http::method method, timeouts const& t, exchange_failure& failure)
 {
     detail::connection& c = conn.conn();
     c.count_request();
@@ -496,14 +589,23 @@ exchange(detail::lease& conn, std::string const& wire, detail::multipart_body co
         t.total.earliest(deadline::after(t.sock_read, timeout_phase::sock_read));
     deadline first_byte_deadline; // set once the request is sent
     c.set_deadline(t.total);
-    if (error_code const ec = co_await c.write(wire)) {
-        failure = {ec, true, "cannot send the request"};
-        co_return nullptr;
+    {
+        // Most requests fit the socket buffer: sent at once, without an asynchronous write.
+        std::string_view const wire = state.request_wire;
+        error_code ec;
+        std::size_t const sent = c.write_now(wire, ec);
+        if (!ec && sent < wire.size()) {
+            ec = co_await c.write(wire.substr(sent));
+        }
+        if (ec) {
+            failure = {ec, true, "cannot send the request"};
+            co_return false;
+        }
     }
     if (multipart != nullptr) {
         if (error_code const ec = co_await multipart->write(c)) {
             failure = {ec, true, "cannot send the request body"};
-            co_return nullptr;
+            co_return false;
         }
     }
     if (stream != nullptr) {
@@ -522,7 +624,7 @@ exchange(detail::lease& conn, std::string const& wire, detail::multipart_body co
             c.set_deadline(t.total);
             if (error_code const ec = co_await c.write(chunk)) {
                 failure = {ec, false, "cannot send the request body"};
-                co_return nullptr;
+                co_return false;
             }
             if (piece.empty()) {
                 break;
@@ -531,7 +633,7 @@ exchange(detail::lease& conn, std::string const& wire, detail::multipart_body co
     }
     first_byte_deadline = deadline::after(t.first_byte, timeout_phase::first_byte);
     wire::response_parser const parser;
-    wire::response_head head;
+    wire::response_head& head = state.head; // kept with the recycled state: no allocation
     wire::parse_error error;
     bool received = false;
     for (;;) {
@@ -541,7 +643,7 @@ exchange(detail::lease& conn, std::string const& wire, detail::multipart_body co
                        : parser.parse(in, head, error, {.head = method == http::method::head});
         if (status == wire::parse_status::error) {
             failure = {make_error_code(errc::bad_response), false, error.reason.data()};
-            co_return nullptr;
+            co_return false;
         }
         if (status == wire::parse_status::complete) {
             if (head.status >= 100 && head.status < 200 && head.status != 101) {
@@ -552,42 +654,63 @@ exchange(detail::lease& conn, std::string const& wire, detail::multipart_body co
         }
         // Until the first byte, first_byte bounds the wait too (from the request sent).
         c.set_deadline(received ? read_deadline : read_deadline.earliest(first_byte_deadline));
-        error_code const ec = co_await c.read_more();
+        error_code ec;
+        if (c.is_tls()) {
+            ec = co_await c.read_more();
+        } else {
+            // The socket awaited here, not through read_more(): one coroutine frame less.
+            auto [read_ec, n] = co_await c.socket().async_read_some(c.prepare_read(),
+                                                                    asio::as_tuple(asio::deferred));
+            ec = c.commit_read(read_ec, n);
+        }
         if (ec) {
             failure = {ec, !received && c.buffered().empty(),
                        ec == asio::error::eof ? "server closed the connection without a response"
                                               : "connection failed before a response"};
-            co_return nullptr;
+            co_return false;
         }
         received = true;
     }
-    auto state = std::make_unique<detail::response_state>();
-    state->method = method;
-    state->status = static_cast<http::status>(head.status);
-    state->reason = std::string{head.reason};
-    state->version_minor = head.version_minor;
+    state.method = method;
+    state.status = static_cast<http::status>(head.status);
+    state.reason.assign(head.reason);
+    state.version_minor = head.version_minor;
+    state.headers.clear();
     for (auto const& [name, value] : head.fields) {
-        state->headers.add(name, value);
+        state.headers.add(name, value);
     }
-    state->framing = head.framing;
-    state->remaining = head.content_length;
-    state->declared_length = head.content_length;
-    state->keep_alive = head.keep_alive;
+    state.framing = head.framing;
+    state.remaining = head.content_length;
+    state.declared_length = head.content_length;
+    state.keep_alive = head.keep_alive;
     c.consume(head.head_size);
-    co_return state;
+    head.fields.clear(); // its views point into the connection's buffer
+    co_return true;
 }
 
 } // namespace
 
 namespace {
 
-/// One try of a request, redirects included; never raises for status.
+/// What a request without options uses (never changed: nothing is moved out of it).
+request_options const no_options{};
+
+/// One try of a request, redirects included. Raises for status only when `raise`. The
+/// deadlines are `*shared` (several tries share them), or start now when it is null.
+/// `owned` is empty for a request without options (no request_options to move around).
 awaitable<response> send_request(session_options const& defaults,
-                                 std::shared_ptr<detail::connector> pool, http::method method,
-                                 std::string_view url_text, request_options options,
-                                 timeouts const& t)
+                                 std::shared_ptr<detail::connector> pool,
+                                 detail::target_cache& targets, http::method method,
+                                 std::string_view url_text, std::optional<request_options> owned,
+                                 timeouts const* shared, bool raise)
 {
-    target where = resolve_url(defaults.base_url, url_text, options.params);
+    request_options const& options = owned ? *owned : no_options;
+    timeouts const t = shared ? *shared : resolve_timeouts(options.timeout, defaults.timeout);
+    // The same URL again (the common case) is not parsed again; params make a new one.
+    std::shared_ptr<target const> where =
+        options.params.empty() ? cached_target(targets, defaults.base_url, url_text)
+                               : std::make_shared<target const>(
+                                     resolve_url(defaults.base_url, url_text, options.params));
 
     outgoing out;
     out.method = method;
@@ -598,9 +721,9 @@ awaitable<response> send_request(session_options const& defaults,
     for (auto const& [name, value] : options.headers) {
         out.headers.add(name, value);
     }
-    std::optional<http::basic_auth> const& auth = options.auth     ? options.auth
-                                                  : where.userinfo ? where.userinfo
-                                                                   : defaults.auth;
+    std::optional<http::basic_auth> const& auth = options.auth      ? options.auth
+                                                  : where->userinfo ? where->userinfo
+                                                                    : defaults.auth;
     if (auth) {
         if (out.headers.contains(http::field::authorization)) {
             throw client_error{make_error_code(errc::invalid_argument),
@@ -616,7 +739,7 @@ awaitable<response> send_request(session_options const& defaults,
     }
     int bodies = 0;
     if (options.data) {
-        out.body = std::move(*options.data);
+        out.body = std::move(*owned->data);
         out.content_type = "application/octet-stream";
         ++bodies;
     }
@@ -628,7 +751,7 @@ awaitable<response> send_request(session_options const& defaults,
     if (options.multipart) {
         try {
             out.multipart =
-                std::make_shared<detail::multipart_body const>(std::move(*options.multipart));
+                std::make_shared<detail::multipart_body const>(std::move(*owned->multipart));
         } catch (ahttp::error const& e) {
             throw client_error{e.code(), e.what(), method, std::string{url_text}};
         }
@@ -636,7 +759,7 @@ awaitable<response> send_request(session_options const& defaults,
         ++bodies;
     }
     if (options.stream) {
-        out.stream = std::move(options.stream);
+        out.stream = std::move(owned->stream);
         out.content_type = "application/octet-stream";
         ++bodies;
     }
@@ -653,20 +776,34 @@ awaitable<response> send_request(session_options const& defaults,
     bool const follow = options.allow_redirects.value_or(true);
     std::size_t const max_redirects = options.max_redirects.value_or(defaults.max_redirects);
     std::vector<response> history;
-    std::string const first_origin = where.origin.site();
+    std::shared_ptr<target const> const first = where;
+    bool const plain_options = options.headers.empty() && !options.auth && bodies == 0;
 
     for (;;) {
-        std::string const url{where.url.buffer()};
-        where.origin.proxy = pick_proxy(defaults, options.proxy, where.origin);
+        std::string const& url = where->text;
+        // A request sent again if a reused connection turns out closed (see below).
+        bool const retries_stale = http::is_idempotent(out.method) && !out.stream;
+        // The route: the target's origin, through the proxy chosen for this request if any.
+        detail::origin const* route = &where->origin;
+        std::string_view key = where->key;
+        std::optional<detail::origin> proxied;
+        std::string proxied_key;
+        if (auto proxy = pick_proxy(defaults, options.proxy, where->origin)) {
+            proxied.emplace(where->origin);
+            proxied->proxy = std::move(proxy);
+            proxied_key = proxied->key();
+            route = &*proxied;
+            key = proxied_key;
+        }
         // Politeness first: wait for this host's next slot under the rate limit, if any.
-        if (auto const send_at = pool->reserve_send_time(where.origin); send_at > clock::now()) {
+        if (auto const send_at = pool->reserve_send_time(key); send_at > clock::now()) {
             if (send_at >= t.total.at) {
                 throw timeout_error{timeout_phase::total, out.method, url};
             }
             co_await ahttp::sleep(send_at - clock::now());
         }
         std::string cookies = defaults.cookie_jar->header_for(url);
-        if (where.origin.site() == first_origin) {
+        if (where->origin.same_site(first->origin)) {
             for (auto const& [name, value] : options.cookies) {
                 if (!cookies.empty()) {
                     cookies.append("; ");
@@ -674,22 +811,38 @@ awaitable<response> send_request(session_options const& defaults,
                 cookies.append(name).append("=").append(value);
             }
         }
-        std::string const wire = serialize(out, where, defaults, cookies);
+        // A recycled state: its buffers (request head, header fields) keep their capacity.
+        std::unique_ptr<detail::response_state> state = detail::new_response_state();
+        // A plain request (no options that add fields or a body, no cookies, no proxy, first
+        // hop) has the same head every time it goes to this target: made once, then copied.
+        bool const plain = plain_options && history.empty() && cookies.empty() && !proxied;
+        if (plain && !where->plain_head.empty() && where->plain_method == out.method) {
+            state->request_wire.assign(where->plain_head);
+        } else {
+            serialize(state->request_wire, out, *where, *route, defaults, cookies);
+            if (plain) {
+                where->plain_head.assign(state->request_wire);
+                where->plain_method = out.method;
+            }
+        }
         // One connect deadline for the pool wait, DNS and connecting together.
         detail::connect_context const context{
             out.method,     &url,
             t.total,        t.total.earliest(deadline::after(t.connect, timeout_phase::connect)),
             t.sock_connect, t.pool_wait,
-            t.dns,          t.tls_handshake};
-        std::unique_ptr<detail::response_state> state;
+            t.dns,          t.tls_handshake,
+            retries_stale};
         detail::lease conn;
         bool fresh = false;
         for (;;) {
-            conn = co_await pool->acquire(where.origin, fresh, context);
+            // An idle pooled connection without suspending, else wait for one or connect.
+            conn = fresh ? detail::lease{} : pool->try_reuse(key, context);
+            if (!conn) {
+                conn = co_await pool->acquire(*route, key, fresh, context);
+            }
             exchange_failure failure;
-            state = co_await exchange(conn, wire, out.multipart.get(),
-                                      out.stream ? &out.stream : nullptr, out.method, t, failure);
-            if (state) {
+            if (co_await exchange(conn, *state, out.multipart.get(),
+                                  out.stream ? &out.stream : nullptr, out.method, t, failure)) {
                 break;
             }
             detail::connection& c = conn.conn();
@@ -705,8 +858,7 @@ awaitable<response> send_request(session_options const& defaults,
             }
             // The keep-alive race: the server closed an idle connection as we reused it.
             // Safe to send again only if nothing came back and the method is idempotent.
-            if (reused && failure.nothing_received && http::is_idempotent(out.method) &&
-                !out.stream && !fresh) {
+            if (reused && failure.nothing_received && retries_stale && !fresh) {
                 fresh = true;
                 continue;
             }
@@ -714,6 +866,9 @@ awaitable<response> send_request(session_options const& defaults,
                 throw payload_error{failure.code, failure.what, out.method, url};
             }
             throw connection_error{failure.code, failure.what, out.method, url};
+        }
+        if (state->request_wire.capacity() > 4096) {
+            std::string{}.swap(state->request_wire); // a body: not worth keeping
         }
         state->url = url;
         for (std::string_view const set_cookie : state->headers.values(http::field::set_cookie)) {
@@ -743,7 +898,11 @@ awaitable<response> send_request(session_options const& defaults,
         bool const replays_body = code == 307 || code == 308;
         if (!follow || !is_redirect(code) || !location || (out.stream && replays_body)) {
             state->history = std::move(history);
-            co_return response{std::move(state)};
+            response result{std::move(state)};
+            if (raise) {
+                result.raise_for_status();
+            }
+            co_return result;
         }
         if (history.size() >= max_redirects) {
             state->conn.release(false);
@@ -752,7 +911,7 @@ awaitable<response> send_request(session_options const& defaults,
         // The next URL, resolved against this one (RFC 9110 §10.2.2 allows relative ones).
         auto const ref = urls::parse_uri_reference(*location);
         urls::url next;
-        if (!ref || !urls::resolve(where.url, *ref, next)) {
+        if (!ref || !urls::resolve(where->url, *ref, next)) {
             state->conn.release(false);
             throw invalid_url{"invalid redirect Location", std::string{*location}};
         }
@@ -767,8 +926,8 @@ awaitable<response> send_request(session_options const& defaults,
             out.stream = nullptr;
             out.headers.erase(http::field::content_type);
         }
-        target next_target = make_target(std::move(next));
-        if (next_target.origin.site() != where.origin.site()) {
+        auto next_target = std::make_shared<target const>(make_target(std::move(next)));
+        if (!next_target->origin.same_site(where->origin)) {
             // Credentials meant for one origin must not leak to another.
             out.headers.erase(http::field::authorization);
         }
@@ -814,14 +973,16 @@ clock::duration backoff(retry_options const& retry, std::size_t attempt)
 
 } // namespace
 
-awaitable<response> session::request(http::method method, std::string_view url_text,
-                                     request_options options)
+namespace {
+
+/// request() with the session's trace hooks around it.
+awaitable<response> traced(trace_hooks const& trace, http::method method, std::string_view url_text,
+                           awaitable<response> inner)
 {
-    trace_hooks const& trace = options_.trace;
     detail::fire(trace.on_request_start, trace_request{method, url_text});
     std::exception_ptr failure;
     try {
-        response result = co_await send_with_retries(method, url_text, std::move(options));
+        response result = co_await std::move(inner);
         detail::fire(trace.on_request_end, trace_request{result.method(), result.url()}, result);
         co_return result;
     } catch (...) {
@@ -831,31 +992,27 @@ awaitable<response> session::request(http::method method, std::string_view url_t
     std::rethrow_exception(failure);
 }
 
-awaitable<response> session::send_with_retries(http::method method, std::string_view url_text,
-                                               request_options options)
+/// Tries a request up to 1 + retry.attempts times (see retry_options), with backoff.
+awaitable<response> send_retrying(session_options const& defaults,
+                                  std::shared_ptr<detail::connector> pool,
+                                  detail::target_cache& targets, double& retry_budget,
+                                  http::method method, std::string_view url_text,
+                                  request_options options, bool raise)
 {
-    timeouts const t = resolve_timeouts(options.timeout, options_.timeout);
-    bool const raise = options.raise_for_status.value_or(options_.raise_for_status);
-    retry_options const retry = options.retry ? *options.retry : options_.retry;
-    if (retry.attempts == 0 || !http::is_idempotent(method) || options.stream) {
-        response result =
-            co_await send_request(options_, connector_, method, url_text, std::move(options), t);
-        if (raise) {
-            result.raise_for_status();
-        }
-        co_return result;
-    }
-    retry_budget_ = std::min(10.0, retry_budget_ + retry.budget_ratio);
+    timeouts const t = resolve_timeouts(options.timeout, defaults.timeout);
+    retry_options const retry = options.retry ? *options.retry : defaults.retry;
+    retry_budget = std::min(10.0, retry_budget + retry.budget_ratio);
     for (std::size_t attempt = 0;; ++attempt) {
-        bool const may_retry = attempt < retry.attempts && retry_budget_ >= 1.0;
+        bool const may_retry = attempt < retry.attempts && retry_budget >= 1.0;
         std::exception_ptr failure;
         std::optional<response> result;
         // Named: a prvalue aggregate inside the co_await expression is miscompiled by g++ 12
         // (copied bitwise). A copy while more tries may follow, the original on the last.
         request_options this_try = may_retry ? options : std::move(options);
+        std::optional<request_options> owned{std::move(this_try)};
         try {
-            result.emplace(co_await send_request(options_, connector_, method, url_text,
-                                                 std::move(this_try), t));
+            result.emplace(co_await send_request(defaults, pool, targets, method, url_text,
+                                                 std::move(owned), &t, false));
         } catch (timeout_error const& e) {
             if (!may_retry || e.phase() == timeout_phase::total) {
                 throw;
@@ -887,9 +1044,53 @@ awaitable<response> session::send_with_retries(http::method method, std::string_
         } else if (clock::now() + wait >= t.total.at) {
             std::rethrow_exception(failure);
         }
-        retry_budget_ -= 1.0;
+        retry_budget -= 1.0;
         co_await ahttp::sleep(wait);
     }
+}
+
+} // namespace
+
+// request() and send_with_retries() are not coroutines: they return the awaitable of the
+// coroutine that does the work (one frame per request instead of three).
+awaitable<response> session::request(http::method method, std::string_view url_text,
+                                     request_options options)
+{
+    std::optional<request_options> owned{std::move(options)};
+    trace_hooks const& trace = options_.trace;
+    if (!trace.on_request_start && !trace.on_request_end && !trace.on_request_exception) {
+        return send_with_retries(method, url_text, std::move(owned));
+    }
+    awaitable<response> inner = send_with_retries(method, url_text, std::move(owned));
+    return traced(trace, method, url_text, std::move(inner));
+}
+
+awaitable<response> session::request(http::method method, std::string_view url)
+{
+    // No request_options at all: nothing to build, move and destroy per request.
+    std::optional<request_options> none;
+    trace_hooks const& trace = options_.trace;
+    if (!trace.on_request_start && !trace.on_request_end && !trace.on_request_exception) {
+        return send_with_retries(method, url, std::move(none));
+    }
+    awaitable<response> inner = send_with_retries(method, url, std::move(none));
+    return traced(trace, method, url, std::move(inner));
+}
+
+awaitable<response> session::send_with_retries(http::method method, std::string_view url_text,
+                                               std::optional<request_options>&& owned)
+{
+    request_options const& options = owned ? *owned : no_options;
+    bool const raise = options.raise_for_status.value_or(options_.raise_for_status);
+    retry_options const& retry = options.retry ? *options.retry : options_.retry;
+    if (retry.attempts == 0 || !http::is_idempotent(method) || options.stream) {
+        // The deadlines start when the request does (the awaitable may be awaited later).
+        return send_request(options_, connector_, *targets_, method, url_text, std::move(owned),
+                            nullptr, raise);
+    }
+    request_options moved = owned ? std::move(*owned) : request_options{};
+    return send_retrying(options_, connector_, *targets_, retry_budget_, method, url_text,
+                         std::move(moved), raise);
 }
 
 } // namespace ahttp::client

@@ -9,6 +9,7 @@
 #include <ahttp/http/method.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,7 @@ namespace ahttp::client {
 
 namespace detail {
 class connector;
+struct target_cache;
 } // namespace detail
 
 /// Makes HTTP requests over a pool of keep-alive connections (aiohttp's ClientSession).
@@ -79,13 +81,15 @@ public:
     void close() noexcept;
 
 private:
+    /// `options` empty: a request without options.
     awaitable<response> send_with_retries(http::method method, std::string_view url,
-                                          request_options options);
+                                          std::optional<request_options>&& options);
 
     executor executor_;
     session_options options_;
     std::shared_ptr<detail::connector> connector_;
-    double retry_budget_ = 10.0; ///< tokens for retries (see retry_options)
+    std::shared_ptr<detail::target_cache> targets_; ///< parsed URLs, by their text
+    double retry_budget_ = 10.0;                    ///< tokens for retries (see retry_options)
 };
 
 } // namespace ahttp::client
