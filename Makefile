@@ -20,9 +20,9 @@ configure: $(BUILD_DIR)/build.ninja
 build: deps configure
 	cmake --build --preset $(PRESET) -j $(JOBS)
 
-# Runs the seed experiment against an embedded server (the CLI issue grows it into `ahttp demo`).
+# The seeds' experiments, end to end, against servers embedded in the process (`ahttp demo`).
 demo: build
-	$(BUILD_DIR)/examples/demo/ahttp_demo
+	$(BUILD_DIR)/tools/ahttp/ahttp demo
 
 # Every test: unit, loopback integration (curl, python peers) and the find_package consumer.
 test: build
