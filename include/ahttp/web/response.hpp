@@ -49,6 +49,12 @@ public:
                           http::status code = http::status::ok);
     /// Returns `serialized_json` as application/json, as is.
     static response json(std::string serialized_json, http::status code = http::status::ok);
+    /// The same for a literal, which would otherwise be ambiguous between the two overloads
+    /// around it: `response::json(R"({"ok":true})")` is serialized JSON, sent as is.
+    static response json(char const* serialized_json, http::status code = http::status::ok)
+    {
+        return json(std::string{serialized_json}, code);
+    }
     /// Returns `value` serialized as application/json.
     static response json(boost::json::value const& value, http::status code = http::status::ok);
     /// Returns an HTML response (text/html; charset=utf-8).
