@@ -5,6 +5,7 @@
 #include <ahttp/http/date.hpp>
 
 #include <charconv>
+#include <cstdio>
 #include <ctime>
 #include <unistd.h>
 
@@ -153,9 +154,15 @@ void access_logger::log(request const& req, http::status status,
                 std::time_t const now = std::time(nullptr);
                 std::tm parts{};
                 ::gmtime_r(&now, &parts);
-                char text[40];
-                line.append(text,
-                            std::strftime(text, sizeof text, "[%d/%b/%Y:%H:%M:%S +0000]", &parts));
+                // English month names whatever the locale, as Apache's and aiohttp's logs.
+                static constexpr char const* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+                char text[48];
+                int const n =
+                    std::snprintf(text, sizeof text, "[%02d/%s/%04d:%02d:%02d:%02d +0000]",
+                                  parts.tm_mday, months[parts.tm_mon % 12], parts.tm_year + 1900,
+                                  parts.tm_hour, parts.tm_min, parts.tm_sec);
+                line.append(text, n > 0 ? static_cast<std::size_t>(n) : 0);
                 break;
             }
             case kind::pid:
