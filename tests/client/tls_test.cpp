@@ -3,6 +3,7 @@
 // openssl command: verification success, and each failure (unknown CA, expired certificate,
 // another host's certificate) as a client::tls_error that says why.
 #include "support/client_session.hpp"
+#include "support/ports.hpp"
 #include "support/process.hpp"
 #include "support/running_process.hpp"
 #include "support/scripted_server.hpp"
@@ -29,34 +30,10 @@ using namespace std::chrono_literals;
 namespace client = ahttp::client;
 namespace fs = std::filesystem;
 using ahttp::awaitable;
+using ahttp::test::accepts_connections;
 using ahttp::test::make_session;
 using ahttp::test::run_process;
 using ahttp::test::running_process;
-
-std::uint16_t free_port()
-{
-    int const fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    socklen_t length = sizeof address;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    ::close(fd);
-    return ntohs(address.sin_port);
-}
-
-bool accepts(std::uint16_t port)
-{
-    int const fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = htons(port);
-    bool const ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-    ::close(fd);
-    return ok;
-}
 
 void openssl(std::vector<std::string> args, fs::path const& dir)
 {
@@ -106,10 +83,11 @@ protected:
         sign("server.csr", "expired.pem", "-1", "local.ext"); // notAfter in the past
         sign("other.csr", "other.pem", "2", "other.ext");
 
-        good_ = free_port();
-        expired_ = free_port();
-        other_ = free_port();
-        self_ = free_port();
+        auto const ports = ahttp::test::free_ports(4);
+        good_ = ports[0];
+        expired_ = ports[1];
+        other_ = ports[2];
+        self_ = ports[3];
         std::string const d = dir_.string();
         auto server = [&](std::uint16_t port, std::string cert, std::string key) {
             return "  server { listen 127.0.0.1:" + std::to_string(port) +
@@ -129,7 +107,7 @@ protected:
         nginx_ = std::make_unique<running_process>(std::vector<std::string>{
             "/usr/sbin/nginx", "-p", d, "-c", d + "/nginx.conf", "-e", d + "/error.log"});
         auto const deadline = std::chrono::steady_clock::now() + 10s;
-        while (!accepts(good_) || !accepts(self_)) {
+        while (!accepts_connections(good_) || !accepts_connections(self_)) {
             if (std::chrono::steady_clock::now() > deadline) {
                 FAIL() << "nginx did not start";
             }

@@ -3,6 +3,7 @@
 // (filled in for a private run directory and pre-picked free ports), both serve; one is
 // restarted (SIGTERM, graceful exit, started again on its port) while four clients keep
 // sending requests one after another, at once: no client sees a failure.
+#include "support/ports.hpp"
 #include "support/process.hpp"
 #include "support/raw_client.hpp"
 #include "support/running_process.hpp"
@@ -40,48 +41,13 @@ namespace {
 
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
+using ahttp::test::accepts_connections;
+using ahttp::test::free_ports;
 using ahttp::test::running_process;
 namespace client = ahttp::client;
 namespace fs = std::filesystem;
 
 char const* const nginx_binary = "/usr/sbin/nginx";
-
-/// Picks `count` distinct free loopback ports (nginx cannot listen on port 0): binds each to
-/// port 0, reads the port the kernel chose, then closes them all.
-std::vector<std::uint16_t> free_ports(int count)
-{
-    std::vector<int> sockets;
-    std::vector<std::uint16_t> ports;
-    for (int i = 0; i < count; ++i) {
-        int const fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof address;
-        if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-            ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-            ADD_FAILURE() << "cannot pick a free port";
-        }
-        sockets.push_back(fd);
-        ports.push_back(ntohs(address.sin_port));
-    }
-    for (int fd : sockets) {
-        ::close(fd);
-    }
-    return ports;
-}
-
-bool accepts_connections(std::uint16_t port)
-{
-    int const fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = htons(port);
-    bool const ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-    ::close(fd);
-    return ok;
-}
 
 /// Reads what the processes have written (so none blocks on a full pipe) for about `time`.
 void read_output(std::initializer_list<running_process*> processes, std::chrono::milliseconds time)
