@@ -366,7 +366,8 @@ void serialize(std::string& wire, outgoing const& out, target const& t, detail::
     bool const absolute_form = route.proxy && route.scheme == "http" &&
                                route.proxy->type == detail::proxy_route::kind::http;
     wire.append(absolute_form ? std::string_view{t.text} : std::string_view{t.request_target});
-    wire.append(" HTTP/1.1\r\n");
+    bool const http10 = defaults.version_minor == 0;
+    wire.append(http10 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n");
     // Fields made here from parsed URLs and constants need no check; the caller's do.
     auto known_field = [&](std::string_view name, std::string_view value) {
         wire.append(name).append(": ").append(value).append("\r\n");
@@ -412,7 +413,16 @@ void serialize(std::string& wire, outgoing const& out, target const& t, detail::
     bool const method_expects_body = out.method == http::method::post ||
                                      out.method == http::method::put ||
                                      out.method == http::method::patch;
+    if (http10 && !defaults.connector.force_close &&
+        !out.headers.contains(http::field::connection)) {
+        known_field("Connection", "keep-alive"); // HTTP/1.0 closes after each response otherwise
+    }
     if (out.stream) {
+        if (http10) {
+            throw client_error{make_error_code(errc::invalid_argument),
+                               "a streamed body needs HTTP/1.1 (chunked transfer coding)",
+                               out.method, t.text};
+        }
         if (!out.headers.contains(http::field::content_type)) {
             field("Content-Type", out.content_type);
         }

@@ -63,6 +63,8 @@ struct fixture_app {
             o["authorization"] = std::string{req.headers().value_or("Authorization", "")};
             o["x_test"] = std::string{req.headers().value_or("X-Test", "")};
             o["cookie"] = std::string{req.headers().value_or("Cookie", "")};
+            o["version"] = req.version_minor();
+            o["connection"] = std::string{req.headers().value_or("Connection", "")};
             o["body"] = co_await req.read();
             co_return web::response::json(
                 json::value(std::move(o))); // not {o}: a one-element array
@@ -608,6 +610,38 @@ TEST_F(SessionTest, AStreamedBodyIsNotReplayedBy307)
         co_return r.status_code();
     }(url));
     EXPECT_EQ(code, 307u); // returned as is: the body cannot be sent a second time
+}
+
+awaitable<std::tuple<json::value, json::value, int>> two_http10_gets(std::string url)
+{
+    auto reused = std::make_shared<int>(0);
+    client::session_options options;
+    options.version_minor = 0;
+    options.trace.on_connection_reuseconn = [reused](client::trace_request const&) { ++*reused; };
+    client::session session = co_await make_session(std::move(options));
+    client::response first = co_await session.get(url);
+    json::value a = co_await first.json();
+    client::response second = co_await session.get(url);
+    json::value b = co_await second.json();
+    co_return std::tuple{std::move(a), std::move(b), *reused};
+}
+
+TEST_F(SessionTest, Http10RequestsAskForKeepAliveAndReuseTheConnection)
+{
+    auto const [first, second, reused] = ahttp::run(two_http10_gets(server.url("/echo")));
+    EXPECT_EQ(first.at("version").as_int64(), 0);
+    EXPECT_EQ(first.at("connection").as_string(), "keep-alive");
+    EXPECT_EQ(second.at("version").as_int64(), 0);
+    EXPECT_EQ(reused, 1); // the server kept the connection open, as asked
+
+    auto const streamed = [](std::string u) -> awaitable<void> {
+        client::session_options options;
+        options.version_minor = 0;
+        client::session session = co_await make_session(std::move(options));
+        client::request_options body{.stream = counting_stream(2)};
+        co_await session.put(u, std::move(body));
+    };
+    EXPECT_THROW(ahttp::run(streamed(server.url("/echo"))), client::client_error);
 }
 
 TEST_F(SessionTest, RelativeUrlsUseBaseUrl)

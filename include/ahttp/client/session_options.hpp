@@ -90,6 +90,10 @@ struct session_options {
     bool auto_decompress = true;
     /// Redirects followed at most, per request (aiohttp's default: 10).
     std::size_t max_redirects = 10;
+    /// The HTTP version on the request line: 1 for HTTP/1.1, 0 for HTTP/1.0 (aiohttp's
+    /// `version`). HTTP/1.0 requests ask for keep-alive with `Connection: keep-alive` (unless
+    /// the connector forces close) and cannot carry a streamed (chunked) body.
+    int version_minor = 1;
     /// The User-Agent field, unless headers set one.
     std::string user_agent = "ahttp/0.1";
     /// Largest response body read() / text() / json() accept (after decoding); streaming reads
