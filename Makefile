@@ -32,6 +32,7 @@ test: build
 bench: build
 	bash bench/load/run.sh $(BUILD_DIR)
 	bash bench/client/run.sh $(BUILD_DIR)
+	bash bench/cli/run.sh $(BUILD_DIR)
 
 format:
 	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i

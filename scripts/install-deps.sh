@@ -12,7 +12,7 @@ packages=(
   libssl-dev zlib1g-dev libbrotli-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # test peers and load tools
-  curl nginx-light wrk h2o python3 python3-requests python3-aiohttp python3-httpbin gunicorn
+  curl nginx-light wrk apache2-utils h2o python3 python3-requests python3-aiohttp python3-httpbin gunicorn
   procps util-linux openssl valgrind
 )
 
