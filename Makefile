@@ -5,7 +5,7 @@ BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
 
-.PHONY: all deps configure build demo test unit bench format format-check consumer clean
+.PHONY: all deps configure build demo test unit bench fuzz format format-check consumer clean
 
 all: build
 
@@ -33,6 +33,12 @@ bench: build
 	bash bench/load/run.sh $(BUILD_DIR)
 	bash bench/client/run.sh $(BUILD_DIR)
 	bash bench/cli/run.sh $(BUILD_DIR)
+
+# libFuzzer targets under ASan+UBSan (clang), FUZZ_SECONDS each (default 60).
+fuzz: deps
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS)
+	bash tests/fuzz/run.sh build/fuzz
 
 format:
 	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i

@@ -19,7 +19,6 @@ namespace {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 /// Idle for less than this, a connection may be lent without the liveness peek (see
 /// connect_context::retries_stale).
