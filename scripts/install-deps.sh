@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  build-essential g++ clang clang-format clang-tidy cmake ninja-build ccache pkg-config
+  build-essential g++ clang libclang-rt-14-dev clang-format clang-tidy cmake ninja-build ccache pkg-config
   # libraries
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev zlib1g-dev libbrotli-dev libcli11-dev
