@@ -4,7 +4,7 @@
 // users test clients with — codings, redirects, status codes, bodies, streams, delays.
 #include "support/client_session.hpp"
 #include "support/process.hpp"
-#include "support/running_process.hpp"
+#include "support/python_httpbin.hpp"
 
 #include <ahttp/client.hpp>
 #include <ahttp/gather.hpp>
@@ -26,21 +26,13 @@ namespace client = ahttp::client;
 namespace json = boost::json;
 using ahttp::awaitable;
 using ahttp::test::make_session;
-using ahttp::test::running_process;
 
 class HttpbinTest : public ::testing::Test {
 protected:
     static void SetUpTestSuite()
     {
-        // gthread workers keep connections alive; two of them, four threads each, are plenty.
-        httpbin_ = std::make_unique<running_process>(std::vector<std::string>{
-            ahttp::test::system_python, "-m", "gunicorn", "-b", "127.0.0.1:0", "-w", "2", "-k",
-            "gthread", "--threads", "4", "httpbin:app"});
-        auto const match = httpbin_->wait_for_stderr(
-            std::regex{R"(Listening at: http://127\.0\.0\.1:(\d+))"}, 30s);
-        if (match) {
-            base_ = "http://127.0.0.1:" + (*match)[1].str();
-        }
+        httpbin_ = std::make_unique<ahttp::test::python_httpbin>();
+        base_ = httpbin_->url();
     }
     static void TearDownTestSuite() { httpbin_.reset(); }
 
@@ -51,7 +43,7 @@ protected:
         }
     }
 
-    static inline std::unique_ptr<running_process> httpbin_;
+    static inline std::unique_ptr<ahttp::test::python_httpbin> httpbin_;
     static inline std::string base_;
 };
 

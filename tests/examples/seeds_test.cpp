@@ -4,6 +4,7 @@
 // httpbin under gunicorn (003), bench_clients (004). Servers start on port 0 and are found
 // through their banner; every wait is bounded. Binary paths come from CMake (AHTTP_EXAMPLE_*).
 #include "support/process.hpp"
+#include "support/python_httpbin.hpp"
 #include "support/running_process.hpp"
 
 #include <ahttp/testing/test_server.hpp>
@@ -186,14 +187,8 @@ class HttpbinExamplesTest : public ::testing::Test {
 protected:
     static void SetUpTestSuite()
     {
-        httpbin_ = std::make_unique<running_process>(std::vector<std::string>{
-            ahttp::test::system_python, "-m", "gunicorn", "-b", "127.0.0.1:0", "-w", "2", "-k",
-            "gthread", "--threads", "4", "httpbin:app"});
-        auto const match = httpbin_->wait_for_stderr(
-            std::regex{R"(Listening at: http://127\.0\.0\.1:(\d+))"}, 30s);
-        if (match) {
-            base_ = "http://127.0.0.1:" + (*match)[1].str() + "/";
-        }
+        httpbin_ = std::make_unique<ahttp::test::python_httpbin>();
+        base_ = httpbin_->port() == 0 ? std::string{} : httpbin_->url() + "/";
     }
     static void TearDownTestSuite() { httpbin_.reset(); }
 
@@ -204,7 +199,7 @@ protected:
         }
     }
 
-    static inline std::unique_ptr<running_process> httpbin_;
+    static inline std::unique_ptr<ahttp::test::python_httpbin> httpbin_;
     static inline std::string base_;
 };
 

@@ -6,6 +6,7 @@
 // whole JSON document, ports aside, or the exact bytes where httpbin's are deterministic).
 #include "httpbin/httpbin_app.hpp"
 #include "support/process.hpp"
+#include "support/python_httpbin.hpp"
 #include "support/running_process.hpp"
 
 #include <ahttp/testing/test_server.hpp>
@@ -552,14 +553,8 @@ class HttpbinCompareTest : public ::testing::Test {
 protected:
     static void SetUpTestSuite()
     {
-        python_ = std::make_unique<ahttp::test::running_process>(std::vector<std::string>{
-            ahttp::test::system_python, "-m", "gunicorn", "-b", "127.0.0.1:0", "-w", "1", "-k",
-            "gthread", "--threads", "4", "httpbin:app"});
-        auto const match =
-            python_->wait_for_stderr(std::regex{R"(Listening at: http://127\.0\.0\.1:(\d+))"}, 30s);
-        if (match) {
-            python_port_ = static_cast<std::uint16_t>(std::stoi((*match)[1].str()));
-        }
+        python_ = std::make_unique<ahttp::test::python_httpbin>(1);
+        python_port_ = python_->port();
         app_ = std::make_unique<web::application>();
         ahttp::cli::install_httpbin(*app_);
         ours_ = std::make_unique<ahttp::testing::test_server>(*app_);
@@ -587,7 +582,7 @@ protected:
         }
     }
 
-    static inline std::unique_ptr<ahttp::test::running_process> python_;
+    static inline std::unique_ptr<ahttp::test::python_httpbin> python_;
     static inline std::uint16_t python_port_ = 0;
     static inline std::unique_ptr<web::application> app_;
     static inline std::unique_ptr<ahttp::testing::test_server> ours_;
