@@ -38,6 +38,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchlib import env_int  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -54,10 +57,6 @@ cb = load_client_bench()
 HOST = cb.HOST
 CLIENT_CPU = cb.CLIENT_CPU
 
-
-def env_int(name, default):
-    value = os.environ.get(name, "")
-    return int(value) if value.strip() else default
 
 
 def log(msg):

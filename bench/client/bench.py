@@ -39,16 +39,17 @@ import datetime
 import json
 import os
 import re
-import resource
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchlib import children_cpu_s, env_int, median_of, on_signal, tool_version  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 PY_CLIENT = ROOT / "bench" / "client" / "py_client.py"
@@ -63,10 +64,6 @@ SEED_REQUESTS = 600
 SEED_POOL = 100  # aiohttp's default TCPConnector limit, which the seed used
 OTHER_CPU_WARN = 10.0
 
-
-def env_int(name, default):
-    value = os.environ.get(name, "")
-    return int(value) if value.strip() else default
 
 
 def log(msg):
@@ -87,24 +84,12 @@ def busy_ticks():
     return int(fields[1]) + int(fields[2]) + int(fields[3])
 
 
-def children_cpu_s():
-    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return ru.ru_utime + ru.ru_stime
-
 
 def free_port():
     with socket.socket() as s:
         s.bind((HOST, 0))
         return s.getsockname()[1]
 
-
-def tool_version(cmd):
-    try:
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.TimeoutExpired):
-        return ""
-    lines = (r.stdout + r.stderr).strip().splitlines()
-    return lines[0].strip() if lines else ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,10 +332,6 @@ def run_client(run, nginx, timeout):
 # Report
 
 
-def median_of(runs, key):
-    values = [r[key] for r in runs if r.get(key) is not None]
-    return statistics.median(values) if values else None
-
 
 def used_runs(runs):
     """The rounds a median is taken over: the undisturbed ones if there are any, else all."""
@@ -497,9 +478,6 @@ def keep_manual_part(output, report):
         return report + "\n"
     return report.rstrip("\n") + "\n\n" + previous[at:]
 
-
-def on_signal(signum, _frame):
-    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def py_version(module):

@@ -34,12 +34,14 @@ import resource
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchlib import children_cpu_s, env_int, median_of, on_signal, tool_version  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 LUA_PIPELINE = ROOT / "bench" / "load" / "pipeline.lua"
@@ -65,10 +67,6 @@ SERVER_ORDER = ["ahttp", "nginx", "h2o", "raw"]
 LABELS = {"ahttp": "ahttp", "nginx": "nginx", "h2o": "h2o", "raw": "raw epoll"}
 
 
-def env_int(name, default):
-    value = os.environ.get(name, "")
-    return int(value) if value.strip() else default
-
 
 def log(msg):
     print(f"[bench] {msg}", flush=True)
@@ -91,10 +89,6 @@ def busy_ticks():
         fields = f.readline().split()
     return int(fields[1]) + int(fields[2]) + int(fields[3])
 
-
-def children_cpu_s():
-    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return ru.ru_utime + ru.ru_stime
 
 
 def vm_rss_kib(pid):
@@ -256,14 +250,6 @@ class Server:
             break
         self.proc = None
 
-
-def tool_version(cmd):
-    try:
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.TimeoutExpired):
-        return ""
-    lines = (r.stdout + r.stderr).strip().splitlines()
-    return lines[0].strip() if lines else ""
 
 
 def make_ahttp(build_dir, tmp, ports):
@@ -494,10 +480,6 @@ def fmt_ratio(a, b):
     return f"{a / b:.2f}"
 
 
-def median_of(runs, key):
-    values = [r[key] for r in runs if r.get(key) is not None]
-    return statistics.median(values) if values else None
-
 
 def machine_info():
     model = "unknown"
@@ -693,9 +675,6 @@ def raise_nofile():
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
-
-def on_signal(signum, _frame):
-    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def main(argv):
