@@ -72,7 +72,11 @@ result<cookie> parse_set_cookie(std::string_view set_cookie, date_time now)
             if (!d.empty() && d.front() == '.') {
                 d.remove_prefix(1);
             }
-            c.domain = detail::lower_ascii(d);
+            // A value such as ".." names no domain: ignore it, which leaves a host-only cookie
+            // (the stricter reading; the fuzzer found "Domain=.." kept a leading dot).
+            if (d.empty() || d.front() != '.') {
+                c.domain = detail::lower_ascii(d);
+            }
         } else if (name == "path") {
             c.path = !value.empty() && value.front() == '/' ? std::string{value} : std::string{};
         } else if (name == "secure") {

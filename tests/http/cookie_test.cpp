@@ -26,6 +26,16 @@ TEST(SetCookieTest, ParsesNameValueAndAttributes)
     EXPECT_FALSE(c->expires); // a session cookie
 }
 
+TEST(SetCookieTest, DomainOfOnlyDotsIsIgnored)
+{
+    // Found by the query_cookie fuzzer: "Domain=.." kept a leading dot. Such a Domain names
+    // nothing, so the cookie stays host-only.
+    auto const c = http::parse_set_cookie("d=abc; Domain=..; Path=/", now);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->domain, "");
+    EXPECT_EQ(c->path, "/");
+}
+
 TEST(SetCookieTest, MaxAgeWinsOverExpires)
 {
     auto const c =
