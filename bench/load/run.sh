@@ -7,30 +7,14 @@
 # Quick check: BENCH_DURATION=2 BENCH_ROUNDS=1 bash bench/load/run.sh build/release
 set -euo pipefail
 
-if [[ $# -ne 1 ]]; then
-    echo "usage: $0 <build-dir>" >&2
-    exit 2
-fi
-build_dir=$1
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-cd "$root"
-
-missing=0
-for tool in wrk taskset pgrep cc /usr/bin/python3; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
-        echo "run.sh: '$tool' not found (apt-get install wrk util-linux procps gcc python3)" >&2
-        missing=1
-    fi
-done
-[[ $missing -eq 0 ]] || exit 1
+source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
+bench_start "$@"
+bench_require "wrk util-linux procps gcc python3" wrk taskset pgrep cc /usr/bin/python3
 for tool in nginx h2o; do
     command -v "$tool" >/dev/null 2>&1 || [[ -x /usr/sbin/$tool ]] ||
         echo "run.sh: note: '$tool' not found, it will be skipped (apt-get install nginx-light h2o)"
 done
-if [[ $(nproc) -lt 2 ]]; then
-    echo "run.sh: needs 2 CPUs (server on CPU 0, wrk on CPU 1); nproc is $(nproc)" >&2
-    exit 1
-fi
+bench_checked "server on CPU 0, wrk on CPU 1"
 
 # The raw epoll reference is built here, not by CMake.
 mkdir -p "$build_dir/bench_load"
