@@ -21,6 +21,7 @@
 #include <future>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <string>
 #include <unistd.h>
@@ -88,14 +89,26 @@ double seconds_in(std::string const& text, std::regex const& pattern)
 
 // ---- seed 000 ---------------------------------------------------------------------------------
 
-TEST(SeedExamplesTest, MicroservicesAnswerTwoCallersInOneSecondNotTwo)
-{
+/// late_app, and received_app calling it, each started on a free port.
+class MicroservicesExamplesTest : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        auto const late_port = start_on_free_port(late);
+        ASSERT_NE(late_port, 0);
+        received.emplace(
+            std::vector<std::string>{AHTTP_EXAMPLE_RECEIVED_APP, "0", base_url(late_port) + "/"});
+        received_port = start_on_free_port(*received);
+        ASSERT_NE(received_port, 0);
+    }
+
     running_process late{{AHTTP_EXAMPLE_LATE_APP, "0"}};
-    auto const late_port = start_on_free_port(late);
-    ASSERT_NE(late_port, 0);
-    running_process received{{AHTTP_EXAMPLE_RECEIVED_APP, "0", base_url(late_port) + "/"}};
-    auto const received_port = start_on_free_port(received);
-    ASSERT_NE(received_port, 0);
+    std::optional<running_process> received;
+    std::uint16_t received_port = 0;
+};
+
+TEST_F(MicroservicesExamplesTest, AnswerTwoCallersInOneSecondNotTwo)
+{
 
     auto const r =
         ahttp::test::run_process({AHTTP_EXAMPLE_SENDER, base_url(received_port)}, {}, 30s);
@@ -114,28 +127,22 @@ TEST(SeedExamplesTest, MicroservicesAnswerTwoCallersInOneSecondNotTwo)
     EXPECT_LT(seconds, 1.8);
 
     // received_app took both requests before it answered either.
-    EXPECT_TRUE(received.wait_for_stdout(std::regex{"Send task\\d response\n.*Send task\\d"}, 5s))
-        << received.out();
-    std::string const& log = received.out();
+    EXPECT_TRUE(received->wait_for_stdout(std::regex{"Send task\\d response\n.*Send task\\d"}, 5s))
+        << received->out();
+    std::string const& log = received->out();
     auto const first_send = log.find("Send task");
     EXPECT_LT(log.find("Received task1 request"), first_send) << log;
     EXPECT_LT(log.find("Received task2 request"), first_send) << log;
     EXPECT_TRUE(late.wait_for_stdout(std::regex{"(Received request in late app.\n.*){2}"}, 5s))
         << late.out();
 
-    stop_cleanly(received); // runs its cleanup hook (closing the upstream session)
+    stop_cleanly(*received); // runs its cleanup hook (closing the upstream session)
     stop_cleanly(late);
 }
 
-TEST(SeedExamplesTest, ReceivedAppAnswers500WhenTheUpstreamIsDown)
+TEST_F(MicroservicesExamplesTest, ReceivedAppAnswers500WhenTheUpstreamIsDown)
 {
     // An upstream nobody listens on: the handler's exception becomes a 500, the app goes on.
-    running_process late{{AHTTP_EXAMPLE_LATE_APP, "0"}};
-    auto const late_port = start_on_free_port(late);
-    ASSERT_NE(late_port, 0);
-    running_process received{{AHTTP_EXAMPLE_RECEIVED_APP, "0", base_url(late_port) + "/"}};
-    auto const received_port = start_on_free_port(received);
-    ASSERT_NE(received_port, 0);
     auto const ok =
         ahttp::test::run_process({AHTTP_EXAMPLE_SENDER, base_url(received_port)}, {}, 30s);
     EXPECT_EQ(ok.exit_code, 0) << ok.err;
@@ -146,7 +153,7 @@ TEST(SeedExamplesTest, ReceivedAppAnswers500WhenTheUpstreamIsDown)
     EXPECT_EQ(down.exit_code, 0) << down.err;
     EXPECT_NE(down.out.find("--- task1 status = 500\n"), std::string::npos) << down.out;
     EXPECT_NE(down.out.find("--- task2 status = 500\n"), std::string::npos) << down.out;
-    stop_cleanly(received);
+    stop_cleanly(*received);
 }
 
 // ---- seed 002 ---------------------------------------------------------------------------------
