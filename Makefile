@@ -34,6 +34,7 @@ bench: build
 	bash bench/load/run.sh $(BUILD_DIR)
 	bash bench/client/run.sh $(BUILD_DIR)
 	bash bench/cli/run.sh $(BUILD_DIR)
+	bash bench/websocket/run.sh $(BUILD_DIR)
 
 # libFuzzer targets under ASan+UBSan (clang), FUZZ_SECONDS each (default 60).
 fuzz: deps fuzz-build

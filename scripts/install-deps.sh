@@ -12,9 +12,22 @@ packages=(
   libssl-dev zlib1g-dev libbrotli-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # test peers and load tools
-  curl nginx-light wrk apache2-utils h2o python3 python3-requests python3-aiohttp python3-httpbin gunicorn
+  curl nginx-light wrk apache2-utils h2o python3 python3-requests python3-aiohttp python3-httpbin python3-websockets gunicorn
   procps util-linux openssl valgrind
+  # browser tests (tests/browser: playwright-core drives Debian's Chromium; node/npm come with the machine)
+  chromium
 )
+
+# tests/browser's npm packages (playwright-core, ws), pinned by its package-lock.json. Idempotent:
+# runs only when node_modules is missing. Never downloads a browser: Chromium comes from Debian.
+install_browser_modules() {
+  local dir
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/browser"
+  if [ -f "$dir/package-lock.json" ] && [ ! -d "$dir/node_modules" ]; then
+    echo "install-deps: npm ci in tests/browser"
+    (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -25,6 +38,7 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
+  install_browser_modules
   exit 0
 fi
 
@@ -41,4 +55,5 @@ for svc in nginx h2o; do
   if command -v systemctl >/dev/null 2>&1; then "${sudo[@]}" systemctl disable --now "$svc" >/dev/null 2>&1 || true; fi
   "${sudo[@]}" service "$svc" stop >/dev/null 2>&1 || true
 done
+install_browser_modules
 echo "install-deps: done"

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
-// The benchmark server: "/" → 13-byte text, "/json" → a small JSON object; no access log.
+// The benchmark server: "/" → 13-byte text, "/json" → a small JSON object, "/ws" → a
+// WebSocket echo (bench/websocket); no access log.
 #include <ahttp/web.hpp>
+#include <ahttp/websocket.hpp>
 
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -21,6 +23,13 @@ ahttp::awaitable<web::response> plaintext(web::request&)
 ahttp::awaitable<web::response> json(web::request&)
 {
     co_return web::response::json(std::string{R"({"message":"Hello, World!"})"});
+}
+
+ahttp::awaitable<void> echo(web::request&, ahttp::websocket::connection& ws)
+{
+    while (std::optional<ahttp::websocket::message> m = co_await ws.receive()) {
+        co_await ws.send(*m);
+    }
 }
 
 ahttp::awaitable<void> serve(web::application& app, web::server_options options)
@@ -53,6 +62,7 @@ int main(int argc, char** argv)
     web::application app;
     app.router().add_get("/", plaintext);
     app.router().add_get("/json", json);
+    app.router().add_websocket("/ws", echo);
     try {
         ahttp::run(serve(app, options));
     } catch (std::exception const& e) {

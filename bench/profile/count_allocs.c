@@ -72,8 +72,8 @@ static void report(int sig)
 {
     (void)sig;
     char line[128]; // snprintf of integers does not allocate
-    int n = snprintf(line, sizeof line, "allocs: malloc=%ld aligned=%ld free=%ld\n",
-                     (long)n_malloc, (long)n_aligned, (long)n_free);
+    int n = snprintf(line, sizeof line, "allocs: malloc=%ld aligned=%ld free=%ld\n", (long)n_malloc,
+                     (long)n_aligned, (long)n_free);
     if (n > 0)
         (void)!write(2, line, (size_t)n);
 }

@@ -5,6 +5,7 @@
 #include <ahttp/awaitable.hpp>
 #include <ahttp/client/cookie_jar.hpp>
 #include <ahttp/client/errors.hpp>
+#include <ahttp/client/event_source.hpp>
 #include <ahttp/client/form_data.hpp>
 #include <ahttp/client/request_options.hpp>
 #include <ahttp/client/response.hpp>

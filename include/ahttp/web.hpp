@@ -11,6 +11,7 @@
 #include <ahttp/http/query.hpp>
 #include <ahttp/http/status.hpp>
 #include <ahttp/web/application.hpp>
+#include <ahttp/web/event_stream.hpp>
 #include <ahttp/web/handler.hpp>
 #include <ahttp/web/http_exceptions.hpp>
 #include <ahttp/web/request.hpp>
@@ -19,3 +20,4 @@
 #include <ahttp/web/run_app.hpp>
 #include <ahttp/web/static_files.hpp>
 #include <ahttp/web/stream_response.hpp>
+#include <ahttp/web/websocket_response.hpp>

@@ -103,6 +103,16 @@ void lease::release(bool keep_alive) noexcept
     }
 }
 
+std::shared_ptr<connection> lease::detach() noexcept
+{
+    std::shared_ptr<connection> conn = std::move(conn_);
+    if (conn) {
+        owner_->forget(*conn);
+        owner_.reset();
+    }
+    return conn;
+}
+
 // ---- connector ---------------------------------------------------------------------------
 
 connector::connector(executor ex, connector_options options, trace_hooks trace)
@@ -286,6 +296,13 @@ awaitable<lease> connector::acquire(origin const& to, std::string_view key, bool
     } catch (...) {
         return_slots(pool);
         throw;
+    }
+}
+
+void connector::forget(connection const& conn) noexcept
+{
+    if (auto const it = pools_.find(conn.pool_key()); it != pools_.end()) {
+        return_slots(it->second);
     }
 }
 

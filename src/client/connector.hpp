@@ -100,6 +100,9 @@ public:
     bool reused() const noexcept { return reused_; }
     /// Returns the connection: pooled when `keep_alive`, closed otherwise.
     void release(bool keep_alive) noexcept;
+    /// Takes the connection out of the pool's accounting for good (a WebSocket upgrade):
+    /// its slot under the limits is freed and it will never be pooled.
+    std::shared_ptr<connection> detach() noexcept;
 
 private:
     std::shared_ptr<connector> owner_;
@@ -146,6 +149,7 @@ private:
     };
 
     void give_back(std::shared_ptr<connection> conn, bool keep_alive) noexcept;
+    void forget(connection const& conn) noexcept;
     host_pool& pool_for(std::string_view key);
     /// Pops idle connections (oldest first) until one may carry a request; null if none.
     std::shared_ptr<connection> pop_idle(host_pool& pool, connect_context const& c) noexcept;

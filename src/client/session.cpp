@@ -898,7 +898,9 @@ awaitable<response> send_request(session_options const& defaults,
                 // An unknown coding is left as is: the caller sees Content-Encoding.
             }
         }
-        if (state->framing == wire::response_framing::none) {
+        // A 101 keeps its connection: it now speaks the upgraded protocol (ws_connect).
+        if (state->framing == wire::response_framing::none &&
+            state->status != http::status::switching_protocols) {
             state->finish_body();
         }
 

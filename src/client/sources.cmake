@@ -5,9 +5,12 @@ list(APPEND AHTTP_SOURCES
   client/connector.cpp
   client/cookie_jar.cpp
   client/errors.cpp
+  client/event_source.cpp
   client/form_data.cpp
   client/happy_eyeballs.cpp
   client/multipart_body.cpp
   client/response.cpp
+  client/sse_parser.cpp
   client/session.cpp
+  client/ws_connect.cpp
 )

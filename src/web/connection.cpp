@@ -3,6 +3,8 @@
 #include "web/connection.hpp"
 #include "web/response_compression.hpp"
 #include "web/server_log.hpp"
+#include "web/websocket_transport.hpp"
+#include "websocket/engine.hpp"
 
 #include <ahttp/web/http_exceptions.hpp>
 
@@ -21,6 +23,7 @@
 #include <charconv>
 #include <cstring>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <tuple>
@@ -167,6 +170,11 @@ void connection::check_deadline(clock::time_point now) noexcept
 void connection::drain() noexcept
 {
     draining_ = true;
+    if (websocket_) {
+        websocket_->close_in_background(
+            static_cast<std::uint16_t>(websocket::close_code::going_away));
+        return;
+    }
     if (idle_) {
         boost::system::error_code ignored;
         socket_.cancel(ignored);
@@ -176,6 +184,9 @@ void connection::drain() noexcept
 void connection::cancel() noexcept
 {
     draining_ = true;
+    if (websocket_) {
+        websocket_->abort();
+    }
     cancel_.emit(asio::cancellation_type::all);
     boost::system::error_code ignored;
     socket_.cancel(ignored);
@@ -221,7 +232,9 @@ awaitable<bool> connection::write_now(std::string_view extra)
     set_deadline(owner_.options().timeouts.body_read);
     std::array<asio::const_buffer, 2> buffers{asio::buffer(out_),
                                               asio::buffer(extra.data(), extra.size())};
+    writing_ = true;
     auto [ec, n] = co_await asio::async_write(socket_, buffers, deferred_tuple);
+    writing_ = false;
     out_.clear();
     deadline_ = previous;
     if (ec) {
@@ -332,6 +345,16 @@ awaitable<void> connection::run()
         bool keep = begin_request();
         if (keep) {
             response result = co_await owner_.app().handle(request_);
+            if (websocket_) {
+                // The socket went to the WebSocket: close it (if the handler did not) and
+                // wait until the engine is done with it.
+                std::shared_ptr<websocket::detail::engine> ws = std::move(websocket_);
+                co_await ws->finish(static_cast<std::uint16_t>(websocket::close_code::normal));
+                // One access-log line when the WebSocket ends, as aiohttp writes: 101, and
+                // the time the connection lasted.
+                end_request(result, 0, false);
+                co_return;
+            }
             if (result.compression_enabled() && !result.is_prepared() &&
                 result.file_body() == nullptr) {
                 compress_response(request_, result);
@@ -864,6 +887,104 @@ awaitable<void> connection::finish_stream()
         stream_ = stream_mode::finished;
     }
     co_await flush();
+}
+
+bool connection::try_write_stream(std::string_view data)
+{
+    if (data.empty() || writing_ ||
+        (stream_ != stream_mode::chunked && stream_ != stream_mode::until_close)) {
+        return true;
+    }
+    if (stream_encoder_) {
+        coded_.clear();
+        stream_encoder_->write(data, coded_);
+        stream_encoder_->flush(coded_);
+        data = coded_;
+    }
+    if (stream_ == stream_mode::chunked) {
+        char size[20];
+        auto const end = std::to_chars(size, size + sizeof size, data.size(), 16).ptr;
+        out_.append(size, end).append("\r\n").append(data).append("\r\n");
+    } else {
+        out_.append(data);
+    }
+    if (!direct_io_) {
+        return true; // a blocking socket: the bytes go out with the next write
+    }
+    boost::system::error_code ec;
+    std::size_t const done = socket_.write_some(asio::buffer(out_), ec);
+    if (ec && ec != asio::error::would_block) {
+        // EPIPE or ECONNRESET (Asio sends with MSG_NOSIGNAL): the peer has gone.
+        must_close_ = true;
+        out_.clear();
+        return false;
+    }
+    out_.erase(0, done); // what the socket did not take waits in out_ for the next write
+    return true;
+}
+
+awaitable<void> connection::wait_peer_closed()
+{
+    asio::steady_timer timer{socket_.get_executor()};
+    for (;;) {
+        // POLLRDHUP tells a peer's FIN apart from bytes of a next request, which must stay
+        // unread for run(); the socket itself is never read here.
+        pollfd p{socket_.native_handle(), POLLIN | POLLRDHUP, 0};
+        int const ready = ::poll(&p, 1, 0);
+        if (ready > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0) {
+            co_return;
+        }
+        boost::system::error_code ec;
+        if (ready > 0 && (p.revents & POLLIN) != 0) {
+            // Unread bytes keep the socket readable, so readiness says nothing more: look again
+            // in a while.
+            timer.expires_after(std::chrono::milliseconds{250});
+            std::tie(ec) = co_await timer.async_wait(deferred_tuple);
+        } else {
+            std::tie(ec) =
+                co_await socket_.async_wait(stream_protocol::socket::wait_read, deferred_tuple);
+        }
+        if (ec == asio::error::operation_aborted && !expired_) {
+            throw boost::system::system_error{ec}; // cancellation: shutdown, not a departure
+        }
+        if (ec) {
+            co_return; // a write timed out (the socket was cancelled), or the socket failed
+        }
+    }
+}
+
+awaitable<std::shared_ptr<websocket::detail::engine>>
+connection::upgrade(response const& head, websocket::options const& options,
+                    websocket::detail::agreement const& agreed)
+{
+    if (websocket_ || stream_ != stream_mode::none) {
+        throw error(errc::invalid_state, "response already prepared");
+    }
+    using namespace std::string_view_literals;
+    out_ += "HTTP/1.1 101 Switching Protocols\r\n"sv;
+    for (auto const& [name, value] : head.headers()) {
+        if (name.find_first_of("\r\n"sv) != std::string::npos ||
+            value.find_first_of("\r\n"sv) != std::string::npos) {
+            continue; // never let a field split the head
+        }
+        out_.append(name).append(": "sv).append(value).append("\r\n"sv);
+    }
+    out_.append("Server: ahttp\r\nDate: "sv).append(http_date()).append("\r\n\r\n"sv);
+    if (!co_await flush()) {
+        throw boost::system::system_error{asio::error::broken_pipe, "WebSocket upgrade"};
+    }
+    auto transport = std::make_unique<websocket_transport>(std::move(socket_));
+    // Bytes behind the request's head are the client's first frames.
+    std::size_t const head_end = begin_ + head_.head_size;
+    transport->initial.assign(buffer_.get() + head_end, end_ - head_end);
+    end_ = head_end;
+    body_done_ = true;
+    clear_deadline();
+    auto ws = std::make_shared<websocket::detail::engine>(websocket::detail::role::server,
+                                                          std::move(transport), options, agreed);
+    ws->start();
+    websocket_ = ws;
+    co_return ws;
 }
 
 awaitable<void> connection::lingering_close()

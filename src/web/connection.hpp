@@ -52,6 +52,11 @@ public:
                                  compression::coding coding) override;
     awaitable<void> write_stream(std::string_view data) override;
     awaitable<void> finish_stream() override;
+    awaitable<std::shared_ptr<websocket::detail::engine>>
+    upgrade(response const& head, websocket::options const& options,
+            websocket::detail::agreement const& agreed) override;
+    bool try_write_stream(std::string_view data) override;
+    awaitable<void> wait_peer_closed() override;
     awaitable<void> write_stream_bytes(std::string_view data); // after any coding
 
 private:
@@ -113,12 +118,16 @@ private:
     std::optional<compression::encoder> stream_encoder_; // a compressed stream's coder
     std::string coded_;                                  // its output for the piece in flight
 
-    std::string out_;  // serialized responses not yet written (pipelining batches them)
-    bool idle_ = true; // waiting for the first byte of a request: drain() may close it now
+    std::string out_;      // serialized responses not yet written (pipelining batches them)
+    bool writing_ = false; // write_now() is writing out_: try_write_stream() must not touch it
+    bool idle_ = true;     // waiting for the first byte of a request: drain() may close it now
     clock::time_point deadline_ = clock::time_point::max();
     bool expired_ = false;
     bool direct_io_ = false; // the socket is in non-blocking mode: run() may read/write directly
     bool draining_ = false;
+    // Set by upgrade(): the socket now belongs to this WebSocket, which run() closes (1000)
+    // when the handler returns, drain() closes with 1001 and cancel() aborts.
+    std::shared_ptr<websocket::detail::engine> websocket_;
 };
 
 } // namespace ahttp::web::detail

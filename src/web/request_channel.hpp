@@ -8,12 +8,21 @@
 #include <ahttp/web/request.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 
 namespace ahttp::web {
 class response;
 }
+
+namespace ahttp::websocket {
+struct options;
+namespace detail {
+class engine;
+struct agreement;
+} // namespace detail
+} // namespace ahttp::websocket
 
 namespace ahttp::web::detail {
 
@@ -35,6 +44,23 @@ public:
     /// Ends a streamed body (the coding's end, then the last chunk). Idempotent. The
     /// connection calls it when the handler returns, so a compressed stream is always whole.
     virtual awaitable<void> finish_stream() = 0;
+    /// Answers 101 Switching Protocols with `head`'s fields (which must include Upgrade,
+    /// Connection and Sec-WebSocket-Accept) and hands the connection to a running WebSocket
+    /// engine. When the handler returns, the connection closes the WebSocket (1000) and ends.
+    /// @throws ahttp::error (invalid_state) if a response was already started;
+    ///   boost::system::system_error if the client has gone.
+    virtual awaitable<std::shared_ptr<websocket::detail::engine>>
+    upgrade(response const& head, websocket::options const& options,
+            websocket::detail::agreement const& agreed) = 0;
+    /// Sends a piece of a streamed body (chunked or close-delimited) without waiting: it is
+    /// queued and written as far as the socket takes it now; the rest goes out with the next
+    /// write. Does nothing while another write is in flight (a keep-alive ping can be
+    /// skipped) or when the stream is not open. Returns false if the peer has gone.
+    virtual bool try_write_stream(std::string_view data) = 0;
+    /// Returns once the peer has closed or reset the connection (or shut down its sending
+    /// side), while a handler streams a response; the connection itself is not read.
+    /// @throws boost::system::system_error (operation_aborted) if cancelled.
+    virtual awaitable<void> wait_peer_closed() = 0;
 
 protected:
     ~request_channel() = default;

@@ -2,6 +2,7 @@ list(APPEND AHTTP_SOURCES
   web/app_runner.cpp
   web/application.cpp
   web/connection.cpp
+  web/event_stream.cpp
   web/file_response.cpp
   web/form_data.cpp
   web/http_exceptions.cpp
@@ -13,5 +14,6 @@ list(APPEND AHTTP_SOURCES
   web/server_log.cpp
   web/static_files.cpp
   web/stream_response.cpp
+  web/websocket_response.cpp
   web/worker.cpp
 )

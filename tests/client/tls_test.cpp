@@ -7,6 +7,7 @@
 #include "support/process.hpp"
 #include "support/running_process.hpp"
 #include "support/scripted_server.hpp"
+#include "support/tls_files.hpp"
 
 #include <ahttp/client.hpp>
 
@@ -32,20 +33,11 @@ namespace fs = std::filesystem;
 using ahttp::awaitable;
 using ahttp::test::accepts_connections;
 using ahttp::test::make_session;
+using ahttp::test::make_test_ca_and_server_certificate;
+using ahttp::test::openssl;
+using ahttp::test::relay_to;
 using ahttp::test::run_process;
 using ahttp::test::running_process;
-
-void openssl(std::vector<std::string> args, fs::path const& dir)
-{
-    args.insert(args.begin(), "openssl");
-    for (auto& a : args) {
-        if (a.starts_with("@")) {
-            a = (dir / a.substr(1)).string();
-        }
-    }
-    auto const r = run_process(args, {}, 30s);
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-}
 
 /// A CA, certificates for 127.0.0.1/localhost (valid, expired), one for another host, one
 /// self-signed; and nginx serving each on its own port.
@@ -68,18 +60,15 @@ protected:
             a.insert(a.end(), {"-keyout", "@" + key, "-out", "@" + out, "-subj", subject});
             openssl(a, dir_);
         };
-        req("ca.key", "ca.pem", "/CN=ahttp test CA", true);
+        make_test_ca_and_server_certificate(dir_);
         req("self.key", "self.pem", "/CN=localhost", true);
-        req("server.key", "server.csr", "/CN=localhost", false);
         req("other.key", "other.csr", "/CN=other.invalid", false);
-        std::ofstream{dir_ / "local.ext"} << "subjectAltName=DNS:localhost,IP:127.0.0.1\n";
         std::ofstream{dir_ / "other.ext"} << "subjectAltName=DNS:other.invalid\n";
         auto sign = [&](std::string csr, std::string out, std::string days, std::string ext) {
             openssl({"x509", "-req", "-in", "@" + csr, "-CA", "@ca.pem", "-CAkey", "@ca.key",
                      "-CAcreateserial", "-out", "@" + out, "-days", days, "-extfile", "@" + ext},
                     dir_);
         };
-        sign("server.csr", "server.pem", "2", "local.ext");
         sign("server.csr", "expired.pem", "-1", "local.ext"); // notAfter in the past
         sign("other.csr", "other.pem", "2", "other.ext");
 
@@ -219,44 +208,6 @@ TEST_F(TlsTest, AServerThatDoesNotSpeakTlsIsATlsError)
     }};
     std::string const target = "https://127.0.0.1:" + std::to_string(plain.port()) + "/";
     EXPECT_NE(tls_failure(target, {}), "");
-}
-
-/// A CONNECT proxy: answers 200 and relays bytes both ways to 127.0.0.1:`port` until either
-/// side closes (bounded by 10 s of silence).
-void relay_to(ahttp::test::scripted_connection& c, std::uint16_t port, std::string& seen)
-{
-    std::string const request = c.read_request();
-    seen = request.substr(0, request.find("\r\n"));
-    int const upstream = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = htons(port);
-    if (::connect(upstream, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-        c.send("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
-        ::close(upstream);
-        return;
-    }
-    c.send("HTTP/1.1 200 Connection Established\r\n\r\n");
-    pollfd fds[2] = {{c.fd(), POLLIN, 0}, {upstream, POLLIN, 0}};
-    char buffer[16384];
-    while (::poll(fds, 2, 10'000) > 0) {
-        bool done = false;
-        for (int i = 0; i < 2; ++i) {
-            if (fds[i].revents == 0) {
-                continue;
-            }
-            ssize_t const n = ::recv(fds[i].fd, buffer, sizeof buffer, 0);
-            if (n <= 0 ||
-                ::send(fds[1 - i].fd, buffer, static_cast<std::size_t>(n), MSG_NOSIGNAL) != n) {
-                done = true;
-            }
-        }
-        if (done) {
-            break;
-        }
-    }
-    ::close(upstream);
 }
 
 TEST_F(TlsTest, TunnelsThroughAConnectProxy)

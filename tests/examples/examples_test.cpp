@@ -150,6 +150,27 @@ TEST(ExamplesTest, ClientGetFetchesFromServerHello)
     EXPECT_NE(refused.err.find("failed: "), std::string::npos) << refused.err;
 }
 
+TEST(ExamplesTest, WebsocketClientTalksToTheEchoServer)
+{
+    running_process server{{AHTTP_EXAMPLE_WEBSOCKET_ECHO_SERVER, "0"}};
+    auto const port = start_on_free_port(server);
+    ASSERT_NE(port, 0);
+    std::string const url = "ws://127.0.0.1:" + std::to_string(port) + "/echo";
+
+    auto const ok = ahttp::test::run_process(
+        {AHTTP_EXAMPLE_WEBSOCKET_CLIENT, url, "hello", "wörld", "three"}, {}, 30s);
+    EXPECT_EQ(ok.exit_code, 0) << ok.err;
+    EXPECT_EQ(ok.out, "hello\nwörld\nthree\n");
+    auto const usage = ahttp::test::run_process({AHTTP_EXAMPLE_WEBSOCKET_CLIENT}, {}, 30s);
+    EXPECT_EQ(usage.exit_code, 2);
+    auto const not_ws = ahttp::test::run_process(
+        {AHTTP_EXAMPLE_WEBSOCKET_CLIENT, "ws://127.0.0.1:" + std::to_string(port) + "/nope"}, {},
+        30s);
+    EXPECT_EQ(not_ws.exit_code, 1);
+    EXPECT_NE(not_ws.err.find("failed: "), std::string::npos) << not_ws.err;
+    stop_cleanly(server);
+}
+
 TEST(ExamplesTest, ServerStaticFilesServesADirectory)
 {
     namespace fs = std::filesystem;

@@ -8,11 +8,24 @@
 
 namespace {
 
-ahttp::awaitable<int> answer() { co_return 42; }
-ahttp::awaitable<void> fail() { throw std::runtime_error("boom"); co_return; }
+ahttp::awaitable<int> answer()
+{
+    co_return 42;
+}
+ahttp::awaitable<void> fail()
+{
+    throw std::runtime_error("boom");
+    co_return;
+}
 
-TEST(RunTest, ReturnsTheCoroutinesValue) { EXPECT_EQ(ahttp::run(answer()), 42); }
+TEST(RunTest, ReturnsTheCoroutinesValue)
+{
+    EXPECT_EQ(ahttp::run(answer()), 42);
+}
 
-TEST(RunTest, RethrowsTheCoroutinesException) { EXPECT_THROW(ahttp::run(fail()), std::runtime_error); }
+TEST(RunTest, RethrowsTheCoroutinesException)
+{
+    EXPECT_THROW(ahttp::run(fail()), std::runtime_error);
+}
 
 } // namespace

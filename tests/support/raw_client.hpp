@@ -29,11 +29,15 @@ public:
     /// Shuts down our write side (half-close).
     void shutdown_write();
 
+    /// Reads more into buffered(); false on close or timeout (for protocols layered on top).
+    bool fill();
+    /// Bytes received and not yet consumed by read_response().
+    std::string& buffered() noexcept { return pending_; }
+
 private:
     int fd_ = -1;
     std::chrono::milliseconds timeout_;
     std::string pending_; // bytes read past the last response
-    bool fill();          // reads more into pending_; false on close/timeout
 };
 
 /// Sends `request` on a fresh connection and returns everything the server sends before

@@ -34,6 +34,7 @@ int run(int argc, char const* const* argv)
     add_httpbin_command(app, chosen);
     add_bench_command(app, chosen);
     add_demo_command(app, chosen);
+    add_ws_command(app, chosen);
 
     try {
         app.parse(argc, argv);

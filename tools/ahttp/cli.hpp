@@ -34,6 +34,7 @@ void add_serve_command(CLI::App& app, action& chosen);
 void add_httpbin_command(CLI::App& app, action& chosen);
 void add_bench_command(CLI::App& app, action& chosen);
 void add_demo_command(CLI::App& app, action& chosen);
+void add_ws_command(CLI::App& app, action& chosen);
 
 /// Runs the tool on a command line: parses it, runs the chosen subcommand, and turns every
 /// failure into one line on stderr and an exit status (never a crash or a stack of text).

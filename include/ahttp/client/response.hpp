@@ -96,6 +96,7 @@ public:
     void close() noexcept;
 
 private:
+    friend class session; // ws_connect takes the connection of a 101 response
     std::unique_ptr<detail::response_state> state_;
 };
 

@@ -7,6 +7,8 @@
 #include <ahttp/client/response.hpp>
 #include <ahttp/client/session_options.hpp>
 #include <ahttp/http/method.hpp>
+#include <ahttp/websocket/connection.hpp>
+#include <ahttp/websocket/options.hpp>
 
 #include <memory>
 #include <optional>
@@ -73,6 +75,17 @@ public:
     awaitable<response> head(std::string_view url, request_options options);
     awaitable<response> options(std::string_view url);
     awaitable<response> options(std::string_view url, request_options options);
+
+    /// Opens a WebSocket (aiohttp's ws_connect): a GET with the upgrade fields through the
+    /// session's machinery (pool, proxy, TLS for wss://, cookies, default headers), then
+    /// the connection leaves the pool and belongs to the returned websocket::connection.
+    /// `url` is ws://, wss://, http:// or https://. The options' protocols are offered,
+    /// permessage-deflate too with `compress`, and options.headers are added.
+    /// @throws websocket::handshake_error if the server does not answer a valid 101 (its
+    ///   status() tells what it answered); client::invalid_url, client::connection_error,
+    ///   client::timeout_error as request().
+    awaitable<websocket::connection> ws_connect(std::string_view url);
+    awaitable<websocket::connection> ws_connect(std::string_view url, websocket::options options);
 
     session_options const& defaults() const noexcept { return options_; }
     /// The cookies the session keeps (from session_options::cookie_jar, or its own).

@@ -7,6 +7,8 @@
 #include <ahttp/http/query.hpp>
 #include <ahttp/web/handler.hpp>
 #include <ahttp/web/static_files.hpp>
+#include <ahttp/websocket/connection.hpp>
+#include <ahttp/websocket/options.hpp>
 
 #include <cstddef>
 #include <filesystem>
@@ -41,6 +43,11 @@ public:
 private:
     std::vector<entry> entries_;
 };
+
+/// A WebSocket handler: `(web::request&, websocket::connection&) -> awaitable<void>`. The
+/// connection is open when it is called; when it returns the connection is closed (1000)
+/// unless the handler closed it already.
+using websocket_handler = std::function<awaitable<void>(request&, websocket::connection&)>;
 
 /// Per-route options.
 struct route_options {
@@ -100,6 +107,12 @@ public:
     router& add_delete(std::string_view path, handler h, route_options options = {});
     router& add_head(std::string_view path, handler h, route_options options = {});
     router& add_options(std::string_view path, handler h, route_options options = {});
+    /// Registers a WebSocket endpoint: a GET on `path` that upgrades (101) and runs `h` on
+    /// the connection. A request that is not a valid upgrade gets 400 (426 for another
+    /// WebSocket version). See web::websocket_response for the same inside a plain handler.
+    /// @throws as add_route.
+    router& add_websocket(std::string_view path, websocket_handler h,
+                          websocket::options options = {});
     /// Registers every row of a route table.
     router& add_routes(std::vector<route_def> routes);
     /// Serves the files under `root` at `prefix` (GET and HEAD on "<prefix>/{filename:.*}"),

@@ -1,0 +1,144 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSL-1.0
+"""WebSocket echo benchmark (issue 5): round trips per second with 1 and 100 connections,
+ahttp's server vs python3-aiohttp's vs node `ws`, all driven by the same client
+(bench/ahttp_ws_bench: ahttp's ws_connect, one io_context), side by side in one run.
+
+    /usr/bin/python3 bench/websocket/bench.py <build-dir>
+
+Each server is pinned to CPU 0 and the driver to CPU 1. For each connection count, the servers
+run WSBENCH_ROUNDS times (default 3), interleaved, for WSBENCH_SECONDS (default 3) each; the
+median is reported with the server's CPU time per round trip (utime+stime from /proc/PID/stat
+over the run ÷ round trips), which stays comparable when the driver saturates first.
+32-byte text messages, no compression. Loopback only; servers are stopped on exit.
+Environment: WSBENCH_ROUNDS, WSBENCH_SECONDS, WSBENCH_CONNECTIONS ("1,100"),
+WSBENCH_OUTPUT (markdown, default bench/websocket/results.md).
+"""
+
+import datetime
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchlib import env_int, tool_version  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = ROOT / "bench" / "websocket"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+SERVER_CPU = "0"
+CLIENT_CPU = "1"
+
+
+def log(msg):
+    print(f"[ws-bench] {msg}", flush=True)
+
+
+def cpu_ticks(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def start(cmd):
+    proc = subprocess.Popen(["taskset", "-c", SERVER_CPU] + cmd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    line = proc.stdout.readline()
+    match = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
+    if not match:
+        proc.kill()
+        raise RuntimeError(f"{cmd[0]} did not start: {line!r} {proc.stderr.read()}")
+    return proc, int(match.group(1))
+
+
+def stop(proc):
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def main():
+    if len(sys.argv) != 2:
+        print("usage: bench.py <build-dir>", file=sys.stderr)
+        return 2
+    build = Path(sys.argv[1]).resolve()
+    driver = build / "bench" / "ahttp_ws_bench"
+    rounds = env_int("WSBENCH_ROUNDS", 3)
+    seconds = env_int("WSBENCH_SECONDS", 3)
+    counts = [int(c) for c in os.environ.get("WSBENCH_CONNECTIONS", "1,100").split(",")]
+    output = Path(os.environ.get("WSBENCH_OUTPUT", HERE / "results.md"))
+    servers = {
+        "ahttp": [str(build / "bench" / "ahttp_bench_server")],
+        "aiohttp": ["/usr/bin/python3", str(HERE / "aiohttp_echo.py")],
+        "node ws": ["node", str(HERE / "node_ws_echo.mjs")],
+    }
+    results = {}  # (server, connections) -> list of runs
+    for connections in counts:
+        for r in range(rounds):
+            for name, cmd in servers.items():
+                proc, port = start(cmd)
+                try:
+                    before = cpu_ticks(proc.pid)
+                    run = subprocess.run(
+                        ["taskset", "-c", CLIENT_CPU, str(driver), f"ws://127.0.0.1:{port}/ws",
+                         str(connections), str(seconds)],
+                        capture_output=True, text=True, timeout=seconds * 10 + 60)
+                    after = cpu_ticks(proc.pid)
+                finally:
+                    stop(proc)
+                if run.returncode != 0:
+                    raise RuntimeError(f"driver failed against {name}: {run.stderr}")
+                figures = json.loads(run.stdout)
+                figures["server_cpu_s"] = (after - before) / CLK_TCK
+                results.setdefault((name, connections), []).append(figures)
+                log(f"{name:8} c={connections:<3} round {r + 1}: "
+                    f"{figures['round_trips_per_s']:9.0f} rt/s, "
+                    f"{1e6 * figures['server_cpu_s'] / max(1, figures['round_trips']):6.1f} "
+                    f"µs server CPU/rt")
+
+    def median(runs, key):
+        values = sorted(run[key] for run in runs)
+        return values[len(values) // 2]
+
+    lines = [
+        "# WebSocket echo benchmark",
+        "",
+        f"Produced by `bash bench/websocket/run.sh {sys.argv[1]}` on "
+        f"{datetime.date.today().isoformat()} ({rounds} rounds of {seconds} s, medians; "
+        "32-byte text messages, no compression; server on CPU 0, driver on CPU 1).",
+        "",
+        f"Peers: python3-aiohttp {tool_version(['/usr/bin/python3', '-c', 'import aiohttp; print(aiohttp.__version__)'])}, "
+        f"node {tool_version(['node', '--version'])} with ws.",
+        "",
+        "| connections | server | round trips/s | server CPU µs/rt | p50 µs | p99 µs | vs ahttp (rt/s) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for connections in counts:
+        base = median(results[("ahttp", connections)], "round_trips_per_s")
+        for name in servers:
+            runs = results[(name, connections)]
+            rate = median(runs, "round_trips_per_s")
+            cpu_per_rt = median(
+                [{"v": 1e6 * x["server_cpu_s"] / max(1, x["round_trips"])} for x in runs], "v")
+            lines.append(
+                f"| {connections} | {name} | {rate:,.0f} | {cpu_per_rt:.1f} | "
+                f"{median(runs, 'p50_us'):.0f} | {median(runs, 'p99_us'):.0f} | "
+                f"{base / rate:.2f}× |")
+    lines.append("")
+    lines.append("\"vs ahttp\" is ahttp's rate divided by the server's: how many times faster ahttp "
+                 "is (1.00× for ahttp itself). With one driver core, ahttp's own figure is bounded "
+                 "by the driver; the CPU column compares the servers' own cost.")
+    output.write_text("\n".join(lines) + "\n")
+    log(f"wrote {output}")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
