@@ -14,8 +14,9 @@ packages=(
   # test peers and load tools
   curl nginx-light wrk apache2-utils h2o python3 python3-requests python3-aiohttp python3-httpbin python3-websockets gunicorn
   procps util-linux openssl valgrind
-  # browser tests (tests/browser: playwright-core drives Debian's Chromium; node/npm come with the machine)
-  chromium
+  # browser tests and WebSocket peers (tests/browser: playwright-core drives Debian's Chromium,
+  # node's ws is a peer); npm is added below only if nodejs does not bring it
+  chromium nodejs
 )
 
 # tests/browser's npm packages (playwright-core, ws), pinned by its package-lock.json. Idempotent:
@@ -35,6 +36,11 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+# Debian's nodejs comes without npm (a package of its own); NodeSource's includes it, and
+# Debian's npm package would conflict with it. So npm is asked for only when none is there.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"

@@ -60,6 +60,17 @@ public:
         co_return error_code{};
     }
 
+    std::size_t write_now(std::span<boost::asio::const_buffer const> buffers,
+                          error_code& ec) noexcept override
+    {
+        // The engine sends a client's frame as one buffer (header and masked payload).
+        if (buffers.size() != 1) {
+            return 0;
+        }
+        return conn_->write_now({static_cast<char const*>(buffers[0].data()), buffers[0].size()},
+                                ec);
+    }
+
     void shutdown_send() noexcept override
     {
         error_code ignored;

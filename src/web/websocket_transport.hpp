@@ -9,8 +9,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
-#include <array>
-
 namespace ahttp::web::detail {
 
 class websocket_transport final : public websocket::detail::transport {
@@ -32,34 +30,23 @@ public:
         co_return std::pair{ec, n};
     }
 
+    std::size_t write_now(std::span<boost::asio::const_buffer const> buffers,
+                          error_code& ec) noexcept override
+    {
+        if (!direct_io_) {
+            return 0;
+        }
+        std::size_t const done = socket_.write_some(buffers, ec);
+        if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
+            ec = {};
+        }
+        return done;
+    }
+
     awaitable<error_code> write(std::span<boost::asio::const_buffer const> buffers) override
     {
-        // Most frames fit in the socket buffer: try a direct write first and go through the
-        // event loop only for what it did not take.
-        std::size_t done = 0;
-        if (direct_io_) {
-            error_code ec;
-            done = socket_.write_some(buffers, ec);
-            if (ec && ec != boost::asio::error::would_block) {
-                co_return ec;
-            }
-        }
-        std::array<boost::asio::const_buffer, 4> rest{};
-        std::size_t count = 0;
-        for (boost::asio::const_buffer b : buffers) {
-            if (done >= b.size()) {
-                done -= b.size();
-                continue;
-            }
-            rest[count++] = b + done;
-            done = 0;
-        }
-        if (count == 0) {
-            co_return error_code{};
-        }
-        auto [ec, n] =
-            co_await boost::asio::async_write(socket_, std::span{rest.data(), count},
-                                              boost::asio::as_tuple(boost::asio::use_awaitable));
+        auto [ec, n] = co_await boost::asio::async_write(
+            socket_, buffers, boost::asio::as_tuple(boost::asio::use_awaitable));
         co_return ec;
     }
 

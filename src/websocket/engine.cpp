@@ -4,6 +4,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
@@ -28,6 +30,19 @@ constexpr std::size_t inbox_max_bytes = 1024 * 1024;
 // After our last frame, how long the peer gets to close its side before we drop it.
 constexpr auto linger_time = 2s;
 constexpr auto tuple = asio::as_tuple(asio::use_awaitable);
+
+/// Releases the write lock on every path out of a send.
+struct lock_guard {
+    semaphore& lock;
+    ~lock_guard()
+    {
+        try {
+            lock.release();
+        } catch (...) {
+            // Waking the next writer could not allocate: it stays queued; nothing to undo.
+        }
+    }
+};
 
 awaitable<void> run_reader(std::shared_ptr<engine> self);
 awaitable<void> run_heartbeat(std::shared_ptr<engine> self);
@@ -82,8 +97,8 @@ engine::engine(role r, std::unique_ptr<transport> io, options const& opts, agree
     : role_(r), io_(std::move(io)), options_(opts), protocol_(std::move(agreed.protocol)),
       codec_(agreed.deflate ? std::make_unique<deflate_codec>(*agreed.deflate) : nullptr),
       reader_(r, opts.max_message_size, codec_.get()), executor_(io_->get_executor()),
-      write_lock_(executor_, 1), last_received_(clock::now()), heartbeat_timer_(executor_),
-      linger_timer_(executor_)
+      write_lock_(executor_, 1), last_received_(clock::now()), receive_timer_(executor_),
+      heartbeat_timer_(executor_), linger_timer_(executor_)
 {
     if (role_ == role::client) {
         // Masks must be unpredictable to the application (RFC 6455 §5.3): seed from OpenSSL.
@@ -116,6 +131,13 @@ std::uint32_t engine::next_mask() noexcept
     return static_cast<std::uint32_t>((mask_state_ * 0x2545F4914F6CDD1DULL) >> 32);
 }
 
+void engine::wake_receiver() noexcept
+{
+    if (receiver_waiting_) {
+        receive_timer_.cancel();
+    }
+}
+
 bool engine::inbox_full() const noexcept
 {
     return inbox_.size() >= inbox_max_messages || inbox_bytes_ >= inbox_max_bytes;
@@ -131,7 +153,7 @@ void engine::mark_closed(std::uint16_t code) noexcept
         }
     }
     heartbeat_timer_.cancel();
-    inbox_changed_.notify_all();
+    wake_receiver();
     room_made_.notify_all();
     closed_changed_.notify_all();
 }
@@ -168,25 +190,54 @@ void engine::throw_closed() const
                           close_code_.value_or(close_code::normal), what);
 }
 
-awaitable<error_code> engine::write_frame(opcode op, bool rsv1, std::string_view payload)
+engine::frame_buffers engine::prepare_frame(opcode op, bool rsv1, std::string_view payload)
 {
-    std::array<unsigned char, max_header_size> header{};
-    std::array<asio::const_buffer, 2> buffers;
+    frame_buffers f;
     if (role_ == role::server) {
         std::size_t const size =
-            write_header(header.data(), op, true, rsv1, payload.size(), nullptr);
-        buffers = {asio::buffer(header.data(), size), asio::buffer(payload)};
+            write_header(header_.data(), op, true, rsv1, payload.size(), nullptr);
+        f.pieces = {asio::buffer(header_.data(), size), asio::buffer(payload)};
+        f.count = 2;
     } else {
+        // Header and masked payload in one buffer: a client's frame is one send.
         std::uint32_t const key = next_mask();
         std::array<unsigned char, 4> mask{};
         std::memcpy(mask.data(), &key, 4);
         std::size_t const size =
-            write_header(header.data(), op, true, rsv1, payload.size(), mask.data());
-        masked_.assign(payload);
-        apply_mask(reinterpret_cast<unsigned char*>(masked_.data()), masked_.size(), mask, 0);
-        buffers = {asio::buffer(header.data(), size), asio::buffer(masked_)};
+            write_header(header_.data(), op, true, rsv1, payload.size(), mask.data());
+        masked_.assign(reinterpret_cast<char const*>(header_.data()), size);
+        masked_.append(payload);
+        apply_mask(reinterpret_cast<unsigned char*>(masked_.data() + size), payload.size(), mask,
+                   0);
+        f.pieces[0] = asio::buffer(masked_);
+        f.count = 1;
     }
-    co_return co_await io_->write(buffers);
+    return f;
+}
+
+std::span<asio::const_buffer const> engine::frame_buffers::after(std::size_t done) noexcept
+{
+    std::size_t first = 0;
+    while (first < count && done >= pieces[first].size()) {
+        done -= pieces[first].size();
+        ++first;
+    }
+    if (first < count) {
+        pieces[first] += done;
+    }
+    return {pieces.data() + first, count - first};
+}
+
+awaitable<error_code> engine::write_frame(opcode op, bool rsv1, std::string_view payload)
+{
+    frame_buffers f = prepare_frame(op, rsv1, payload);
+    error_code ec;
+    std::size_t const done = io_->write_now(f.view(), ec);
+    std::span<asio::const_buffer const> const rest = f.after(done);
+    if (!ec && !rest.empty()) {
+        ec = co_await io_->write(rest);
+    }
+    co_return ec;
 }
 
 awaitable<error_code> engine::write_close_frame(std::optional<std::uint16_t> code,
@@ -231,7 +282,18 @@ awaitable<std::optional<message>> engine::receive()
             }
             co_return std::nullopt;
         }
-        if (!co_await inbox_changed_.wait_until(deadline) && inbox_.empty() && !closed_) {
+        // One receiver at a time, so one timer of our own: cancelled by wake_receiver(),
+        // expiring at the receive timeout (never, without one).
+        receive_timer_.expires_at(deadline);
+        receiver_waiting_ = true;
+        auto [ec] = co_await receive_timer_.async_wait(tuple);
+        receiver_waiting_ = false;
+        if (ec) {
+            asio::cancellation_state const state = co_await asio::this_coro::cancellation_state;
+            if (state.cancelled() != asio::cancellation_type::none) {
+                throw boost::system::system_error{asio::error::operation_aborted};
+            }
+        } else if (inbox_.empty() && !closed_) {
             throw timeout_error("WebSocket receive timed out after " +
                                 milliseconds_text(options_.receive_timeout));
         }
@@ -243,16 +305,26 @@ awaitable<void> engine::send_message(opcode op, std::string_view payload)
     if (close_sent_) {
         throw_closed();
     }
-    semaphore::permit permit = co_await write_lock_.hold();
+    // The common case takes the lock and sends the whole frame without suspending: no
+    // coroutine below this one (the write lock's and the transport's are for the rest).
+    if (!write_lock_.try_acquire()) {
+        co_await write_lock_.acquire();
+    }
+    lock_guard const unlock{write_lock_};
     if (close_sent_) {
         throw_closed();
     }
-    error_code ec;
+    std::string compressed;
     if (codec_) {
-        std::string const compressed = codec_->compress(payload);
-        ec = co_await write_frame(op, true, compressed);
-    } else {
-        ec = co_await write_frame(op, false, payload);
+        compressed = codec_->compress(payload);
+        payload = compressed;
+    }
+    frame_buffers f = prepare_frame(op, codec_ != nullptr, payload);
+    error_code ec;
+    std::size_t const done = io_->write_now(f.view(), ec);
+    std::span<asio::const_buffer const> const rest = f.after(done);
+    if (!ec && !rest.empty()) {
+        ec = co_await io_->write(rest);
     }
     if (ec) {
         closed_why_ = "send failed: " + ec.message();
@@ -447,14 +519,14 @@ awaitable<void> engine::read_loop()
                 if (!close_sent_) {
                     inbox_bytes_ += m.data.size();
                     inbox_.push_back(std::move(m));
-                    inbox_changed_.notify_all();
+                    wake_receiver();
                 }
                 break;
             }
             case reader_event::kind::ping:
                 if (!options_.autoping) {
                     inbox_.push_back(message{message_type::ping, std::move(event.payload)});
-                    inbox_changed_.notify_all();
+                    wake_receiver();
                 } else if (!close_sent_) {
                     semaphore::permit permit = co_await write_lock_.hold();
                     if (!close_sent_) {
@@ -469,7 +541,7 @@ awaitable<void> engine::read_loop()
             case reader_event::kind::pong:
                 if (!options_.autoping) {
                     inbox_.push_back(message{message_type::pong, std::move(event.payload)});
-                    inbox_changed_.notify_all();
+                    wake_receiver();
                 }
                 break;
             case reader_event::kind::close:

@@ -15,12 +15,14 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <deque>
 #include <exception>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -74,6 +76,19 @@ private:
     awaitable<void> read_loop();
     awaitable<void> heartbeat_loop();
 
+    /// A frame's bytes as buffers: the header (in header_) and the payload, or for a
+    /// client one buffer with both, masked (masked_). Valid until the next frame.
+    struct frame_buffers {
+        std::array<boost::asio::const_buffer, 2> pieces{};
+        std::size_t count = 0;
+        std::span<boost::asio::const_buffer const> view() const noexcept
+        {
+            return {pieces.data(), count};
+        }
+        /// The buffers left after `done` bytes were written.
+        std::span<boost::asio::const_buffer const> after(std::size_t done) noexcept;
+    };
+    frame_buffers prepare_frame(opcode op, bool rsv1, std::string_view payload);
     /// Writes one frame; the caller holds the write lock.
     awaitable<error_code> write_frame(opcode op, bool rsv1, std::string_view payload);
     awaitable<error_code> write_close_frame(std::optional<std::uint16_t> code,
@@ -90,6 +105,8 @@ private:
     [[noreturn]] void throw_closed() const;
     std::uint32_t next_mask() noexcept;
     bool inbox_full() const noexcept;
+    /// A message arrived or the connection closed: wakes a waiting receive().
+    void wake_receiver() noexcept;
 
     role role_;
     std::unique_ptr<transport> io_;
@@ -101,12 +118,12 @@ private:
 
     std::deque<message> inbox_;
     std::size_t inbox_bytes_ = 0;
-    notifier inbox_changed_; // a message arrived or the connection closed
-    notifier room_made_;     // receive() took a message (the reader may read on)
+    notifier room_made_; // receive() took a message (the reader may read on)
     notifier closed_changed_;
 
     semaphore write_lock_;
-    std::string masked_; // a client's masked copy of the payload in flight
+    std::array<unsigned char, max_header_size> header_{}; // the header of the frame in flight
+    std::string masked_; // a client's frame in flight: header and masked payload
 
     bool started_ = false;
     bool close_sent_ = false;    // we started closing (or answered): no more messages out
@@ -120,6 +137,8 @@ private:
     std::exception_ptr failure_; // what receive() throws once the queue is empty
     std::string closed_why_;     // for the error a send after closing throws
     clock::time_point last_received_;
+    boost::asio::steady_timer receive_timer_; // receive()'s wait (see wake_receiver)
+    bool receiver_waiting_ = false;
     boost::asio::steady_timer heartbeat_timer_;
     boost::asio::steady_timer linger_timer_;
     std::uint64_t mask_state_ = 0;

@@ -24,6 +24,10 @@ public:
     read_some(boost::asio::mutable_buffer buffer) = 0;
     /// Writes every byte of `buffers`.
     virtual awaitable<error_code> write(std::span<boost::asio::const_buffer const> buffers) = 0;
+    /// Writes what the socket takes now, without waiting (0 when it cannot, e.g. over TLS);
+    /// `ec` set on a hard error. Most frames go out whole this way, with no coroutine.
+    virtual std::size_t write_now(std::span<boost::asio::const_buffer const> buffers,
+                                  error_code& ec) noexcept = 0;
     /// Ends our direction cleanly (TCP FIN after the last bytes; the close handshake's end).
     virtual void shutdown_send() noexcept = 0;
     /// Closes at once; pending reads and writes complete with operation_aborted.
