@@ -62,9 +62,12 @@ void note_transfer_encoding(framing_facts& facts, std::string_view value) noexce
 
 void note_connection(framing_facts& facts, std::string_view value) noexcept
 {
-    // RFC 9110 §7.6.1: a list of connection options, case-insensitive; unknown ones are ignored.
+    // RFC 9110 §7.6.1: a list of connection options (tokens), case-insensitive; unknown ones
+    // are ignored, malformed ones noted (a request with one is refused, as Beast does).
     for_each_element(value, [&](std::string_view option) {
-        if (ascii_iequals(option, "close")) {
+        if (!option.empty() && !is_token(option)) {
+            facts.connection_invalid = true;
+        } else if (ascii_iequals(option, "close")) {
             facts.connection_close = true;
         } else if (ascii_iequals(option, "keep-alive")) {
             facts.connection_keep_alive = true;

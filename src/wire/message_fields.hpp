@@ -35,6 +35,7 @@ struct framing_facts {
     bool connection_close = false;
     bool connection_keep_alive = false;
     bool connection_upgrade = false;
+    bool connection_invalid = false; ///< an element of Connection is not a token
     bool has_upgrade = false;
     bool expect_continue = false;
 };

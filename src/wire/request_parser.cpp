@@ -290,6 +290,9 @@ parse_status request_parser::parse(std::string_view input, request_head& head,
     if (facts.host_invalid) {
         return fail(status::bad_request, "invalid Host");
     }
+    if (facts.connection_invalid) {
+        return fail(status::bad_request, "invalid Connection");
+    }
     if (facts.host_count == 0 && head.version_minor == 1) {
         return fail(status::bad_request, "missing Host");
     }
@@ -342,6 +345,68 @@ constexpr unsigned char max_size_digits = 16;     // 16 hex digits fill a uint64
 
 } // namespace
 
+bool chunked_decoder::extension_step(char c) noexcept
+{
+    bool const space = c == ' ' || c == '\t';
+    bool const tchar = has_class(c, cc_tchar);
+    auto const byte = static_cast<unsigned char>(c);
+    switch (extension_) {
+    case ext::before_name:
+        if (tchar) {
+            extension_ = ext::name;
+        }
+        return space || tchar;
+    case ext::name:
+    case ext::after_name:
+        if (c == '=') {
+            extension_ = ext::before_value;
+            return true;
+        }
+        if (c == ';') {
+            extension_ = ext::before_name;
+            return true;
+        }
+        if (space) {
+            extension_ = ext::after_name;
+            return true;
+        }
+        return c == '\r' || (tchar && extension_ == ext::name);
+    case ext::before_value:
+        if (c == '"') {
+            extension_ = ext::quoted;
+        } else if (tchar) {
+            extension_ = ext::token_value;
+        }
+        return space || tchar || c == '"';
+    case ext::token_value:
+    case ext::after_value:
+        if (c == ';') {
+            extension_ = ext::before_name;
+            return true;
+        }
+        if (space) {
+            extension_ = ext::after_value;
+            return true;
+        }
+        return c == '\r' || (tchar && extension_ == ext::token_value);
+    case ext::quoted:
+        // qdtext: HTAB, SP, 0x21, 0x23-0x5B, 0x5D-0x7E, obs-text
+        if (c == '"') {
+            extension_ = ext::after_value;
+            return true;
+        }
+        if (c == '\\') {
+            extension_ = ext::quoted_escape;
+            return true;
+        }
+        return space || (byte >= 0x21 && byte != 0x7F);
+    case ext::quoted_escape:
+        extension_ = ext::quoted;
+        return space || (byte >= 0x21 && byte != 0x7F);
+    }
+    return false;
+}
+
 chunked_decoder::result chunked_decoder::decode(std::string_view input) noexcept
 {
     result r;
@@ -382,6 +447,7 @@ chunked_decoder::result chunked_decoder::decode(std::string_view input) noexcept
                 ++size_digits_;
             } else if (size_digits_ != 0 && c == ';') {
                 state_ = state::extension;
+                extension_ = ext::before_name;
             } else if (size_digits_ != 0 && c == '\r') {
                 state_ = state::size_lf;
             } else {
@@ -389,12 +455,15 @@ chunked_decoder::result chunked_decoder::decode(std::string_view input) noexcept
             }
             break;
         case state::extension:
-            // RFC 9112 §7.1.1: extensions we do not understand are ignored; we only make sure
-            // the line holds no CTL and ends with CRLF, so that it ends where a proxy thinks.
+            // RFC 9112 §7.1.1: extensions we do not understand are ignored, but they must
+            // follow the grammar, *( BWS ";" BWS name [ BWS "=" BWS token / quoted-string ] ),
+            // as Beast requires too (found by the differential fuzz target): a line that only
+            // one of two parsers accepts is where they start to disagree.
+            if (!extension_step(c)) {
+                return fail(reason_for(c, "invalid chunk extension"));
+            }
             if (c == '\r') {
                 state_ = state::size_lf;
-            } else if (!has_class(c, cc_value)) {
-                return fail(reason_for(c, "invalid chunk extension"));
             }
             break;
         case state::size_lf:

@@ -97,7 +97,23 @@ private:
         done,
         failed,
     };
+    // Where a chunk extension is, while state_ is extension (see extension_step).
+    enum class ext : unsigned char {
+        before_name,
+        name,
+        after_name,
+        before_value,
+        token_value,
+        quoted,
+        quoted_escape,
+        after_value,
+    };
+    /// Checks the next byte of a chunk extension against its grammar; '\r' ends it (valid
+    /// only where an extension may end).
+    bool extension_step(char c) noexcept;
+
     state state_ = state::size;
+    ext extension_ = ext::before_name;
     unsigned char size_digits_ = 0; ///< hex digits read in the current chunk-size
     std::uint64_t remaining_ = 0;   ///< bytes left in the current chunk (or its size so far)
     std::size_t line_bytes_ = 0;    ///< bytes of the current chunk-size line, CRLF excluded

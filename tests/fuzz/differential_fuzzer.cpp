@@ -153,9 +153,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
             std::abort(); // both accept, but read different requests
         }
     }
-    // Where only one accepts, nothing aborts: the refusing side is the stricter one. Refusals
-    // by Beast alone found so far are listed in docs/security.md (Connection values that are
-    // not clean token lists, chunk extensions that do not follow the extension grammar);
-    // neither changes where a message ends, which is what the check above guards.
+    // Where only one accepts, nothing aborts: the refusing side is the stricter one. The cases
+    // where only Beast refused (Connection values that are not token lists, chunk extensions
+    // outside their grammar) were made strict in ours; docs/security.md lists them.
     return 0;
 }

@@ -117,7 +117,8 @@ std::vector<valid_case> const valid_cases = {
     {"SeveralExtensions", "5;a=1;b=2\r\nhello\r\n0;last\r\n\r\n", "hello"},
     {"QuotedExtension", "5;a=\"b c;d\"\r\nhello\r\n0\r\n\r\n", "hello"},
     {"ExtensionWithSpacesAndTab", "5; a = 1\t\r\nhello\r\n0\r\n\r\n", "hello"},
-    {"ExtensionWithObsText", "5;a=caf\xC3\xA9\r\nhello\r\n0\r\n\r\n", "hello"},
+    {"QuotedExtensionWithObsText", "5;a=\"caf\xC3\xA9\"\r\nhello\r\n0\r\n\r\n", "hello"},
+    {"QuotedExtensionWithEscape", "5;a=\"x\\\"y\" ; b\r\nhello\r\n0\r\n\r\n", "hello"},
     {"Trailer", "5\r\nhello\r\n0\r\nX-Checksum: abc\r\n\r\n", "hello"},
     {"SeveralTrailers", "0\r\nA: 1\r\nB:\r\nC:  spaced value \t\r\n\r\n", ""},
     {"TrailerWithObsText", "0\r\nA: caf\xC3\xA9\r\n\r\n", ""},
@@ -326,6 +327,13 @@ std::vector<invalid_case> const invalid_cases = {
     {"BareCrEndsBody", "0\r\n\rX", "bare CR"},
     // extensions
     {"CtlInExtension", "5;a\x01\r\nhello\r\n0\r\n\r\n", "invalid chunk extension"},
+    // Outside the extension grammar (Beast refuses these too; the differential fuzz target
+    // found the first): obs-text in a token, a space inside a name, a value without a name.
+    {"ExtensionTokenWithObsText", "5;a=caf\xC3\xA9\r\nhello\r\n0\r\n\r\n",
+     "invalid chunk extension"},
+    {"ExtensionNameWithSpace", "0;e keConnection: x\r\n\r\n", "invalid chunk extension"},
+    {"ExtensionWithoutName", "5;=1\r\nhello\r\n0\r\n\r\n", "invalid chunk extension"},
+    {"ExtensionUnclosedQuote", "5;a=\"b\r\nhello\r\n0\r\n\r\n", "invalid chunk extension"},
     {"DelInExtension", "5;a\x7f\r\nhello\r\n0\r\n\r\n", "invalid chunk extension"},
     {"NulInExtension", "5;a\0\r\nhello\r\n0\r\n\r\n"s, "NUL byte"},
     // trailers

@@ -269,6 +269,12 @@ std::vector<reject_case> const reject_cases = {
     {"HostWithBadPercent", "GET / HTTP/1.1\r\nHost: a%zz\r\n\r\n", status::bad_request,
      "invalid Host"},
     {"HostList", "GET / HTTP/1.1\r\nHost: a, b\r\n\r\n", status::bad_request, "invalid Host"},
+    // Found by the differential fuzz target: Beast refuses these, and so do we now.
+    {"ConnectionNotATokenList", "GET / HTTP/1.1\r\nHost: a\r\nConnection: ti socket\r\n\r\n",
+     status::bad_request, "invalid Connection"},
+    {"ConnectionWithObsText",
+     "GET / HTTP/1.1\r\nHost: a\r\nConnection: upgrade\xff\r\nUpgrade: websocket\r\n\r\n",
+     status::bad_request, "invalid Connection"},
 };
 
 class RequestParserRejectTest : public ::testing::TestWithParam<reject_case> {};
@@ -426,6 +432,13 @@ TEST(RequestParserTest, AcceptsHostForms)
         outcome const out = parse("GET / HTTP/1.1\r\nHost: " + std::string{host} + "\r\n\r\n");
         ASSERT_EQ(out.result, parse_status::complete) << host;
     }
+}
+
+TEST(RequestParserTest, AcceptsConnectionListsWithEmptyElements)
+{
+    outcome const out = parse("GET / HTTP/1.1\r\nHost: a\r\nConnection: ,close, , Foo\r\n\r\n");
+    ASSERT_EQ(out.result, parse_status::complete);
+    EXPECT_FALSE(out.head.keep_alive);
 }
 
 TEST(RequestParserTest, TrimsFieldValues)
