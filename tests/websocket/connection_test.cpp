@@ -15,7 +15,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace {
 
@@ -37,12 +40,24 @@ std::string ws_url(ahttp::testing::test_server const& server, std::string const&
     return "ws://127.0.0.1:" + std::to_string(server.port()) + path;
 }
 
+/// An ahttp server whose /echo route echoes every message (the tests' common peer).
+struct echo_server {
+    web::application app;
+    std::optional<ahttp::testing::test_server> server;
+    std::string url;
+
+    echo_server()
+    {
+        app.router().add_websocket("/echo", echo);
+        server.emplace(app);
+        url = ws_url(*server, "/echo");
+    }
+};
+
 TEST(WebSocketConnection, EchoesTextBinaryAndJson)
 {
-    web::application app;
-    app.router().add_websocket("/echo", echo);
-    ahttp::testing::test_server server{app};
-    std::string const url = ws_url(server, "/echo");
+    echo_server peer;
+    std::string const& url = peer.url;
 
     ahttp::run([&]() -> awaitable<void> {
         client::session session = co_await ahttp::test::make_session();
@@ -206,10 +221,8 @@ TEST(WebSocketConnection, NegotiatesASubprotocol)
 
 TEST(WebSocketConnection, ReceiveTimeoutLeavesTheConnectionOpen)
 {
-    web::application app;
-    app.router().add_websocket("/echo", echo);
-    ahttp::testing::test_server server{app};
-    std::string const url = ws_url(server, "/echo");
+    echo_server peer;
+    std::string const& url = peer.url;
     ahttp::run([&]() -> awaitable<void> {
         client::session session = co_await ahttp::test::make_session();
         websocket::options options;
@@ -273,17 +286,15 @@ TEST(WebSocketConnection, BroadcastWhileTheHandlerWaitsInReceive)
 
 TEST(WebSocketConnection, GracefulShutdownSendsGoingAway)
 {
-    web::application app;
-    app.router().add_websocket("/echo", echo);
-    auto server = std::make_unique<ahttp::testing::test_server>(app);
-    std::string const url = ws_url(*server, "/echo");
+    echo_server peer;
+    std::string const& url = peer.url;
     ahttp::run([&]() -> awaitable<void> {
         client::session session = co_await ahttp::test::make_session();
         websocket::connection ws = co_await session.ws_connect(url);
         co_await ws.send_text("ping");
         co_await ws.receive();
         // Stop the server from another thread while we wait in receive().
-        std::thread stopper{[&] { server->stop(); }};
+        std::thread stopper{[&] { peer.server->stop(); }};
         std::optional<websocket::message> m = co_await ws.receive();
         stopper.join();
         EXPECT_EQ(m, std::nullopt);
