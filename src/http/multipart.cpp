@@ -118,20 +118,6 @@ bool for_each_param(std::string_view rest,
     }
 }
 
-int hex_value(char c) noexcept
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /// Decodes an RFC 5987 ext-value (`charset'lang'pct-encoded`) to UTF-8, or nullopt if its
 /// charset is not one we can convert or its escapes are broken.
 std::optional<std::string> decode_ext_value(std::string_view value)
@@ -158,8 +144,8 @@ std::optional<std::string> decode_ext_value(std::string_view value)
             if (i + 2 >= encoded.size()) {
                 return std::nullopt;
             }
-            int const hi = hex_value(encoded[i + 1]);
-            int const lo = hex_value(encoded[i + 2]);
+            int const hi = detail::hex_value(encoded[i + 1]);
+            int const lo = detail::hex_value(encoded[i + 2]);
             if (hi < 0 || lo < 0) {
                 return std::nullopt;
             }

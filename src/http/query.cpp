@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // Percent decoding and application/x-www-form-urlencoded query multi-maps.
+#include "http/text.hpp"
+
 #include <ahttp/http/query.hpp>
 
 #include <algorithm>
@@ -8,25 +10,11 @@ namespace ahttp::http {
 
 namespace {
 
-int hex_value(char c) noexcept
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 // True if text[i] starts a well-formed %XX escape.
 bool is_escape_at(std::string_view text, std::size_t i) noexcept
 {
-    return text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-           hex_value(text[i + 2]) >= 0;
+    return text[i] == '%' && i + 2 < text.size() && detail::hex_value(text[i + 1]) >= 0 &&
+           detail::hex_value(text[i + 2]) >= 0;
 }
 
 // RFC 3986 §2.3: the only characters that never need escaping in any URI component.
@@ -62,7 +50,8 @@ std::string percent_decode(std::string_view text, bool plus_is_space)
     for (std::size_t i = 0; i < text.size(); ++i) {
         char const c = text[i];
         if (is_escape_at(text, i)) {
-            out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+            out.push_back(static_cast<char>(detail::hex_value(text[i + 1]) * 16 +
+                                            detail::hex_value(text[i + 2])));
             i += 2;
         } else if (c == '+' && plus_is_space) {
             out.push_back(' ');

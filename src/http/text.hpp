@@ -26,6 +26,21 @@ constexpr std::string_view trim_ows(std::string_view s) noexcept
     return s;
 }
 
+/// The value of a hexadecimal digit, or -1 if `c` is not one (percent-escapes, RFC 3986).
+constexpr int hex_value(char c) noexcept
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
 /// Lower-cases ASCII letters in place; other bytes (and the C locale) are left alone.
 inline void lower_ascii_in_place(std::string& s) noexcept
 {
