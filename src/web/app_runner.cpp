@@ -107,7 +107,7 @@ awaitable<void> app_runner::start()
     auto& o = impl_->options;
     bool const reuse_port = o.reuse_port || o.workers > 1;
     auto executor = co_await asio::this_coro::executor;
-    impl_->first = std::make_unique<detail::worker>(executor, impl_->app, o);
+    impl_->first = std::make_unique<detail::worker>(executor, impl_->app, o, 0);
     impl_->first->listen(o.port, reuse_port);
     // With port 0 the kernel picks a port for the first listener; the others share it.
     std::uint16_t const port = impl_->first->port() ? impl_->first->port() : o.port;
@@ -116,7 +116,7 @@ awaitable<void> app_runner::start()
     }
     for (std::size_t i = 1; i < o.workers; ++i) {
         auto t = std::make_unique<threaded_worker>();
-        t->worker = std::make_unique<detail::worker>(t->context.get_executor(), impl_->app, o);
+        t->worker = std::make_unique<detail::worker>(t->context.get_executor(), impl_->app, o, i);
         t->worker->listen(port, true);
         impl_->others.push_back(std::move(t));
     }

@@ -44,6 +44,20 @@ void log_handler_exception(request const& req, std::string_view what) noexcept
     }
 }
 
+void log_loop_stall(std::size_t worker_index, std::chrono::milliseconds stalled) noexcept
+{
+    try {
+        std::string line = "Warning: the event loop of worker ";
+        append_decimal(line, worker_index);
+        line.append(" was blocked for ");
+        append_decimal(line, static_cast<std::uint64_t>(stalled.count()));
+        line.append(" ms; every connection of that worker waited. A handler is running blocking "
+                    "code: move it to ahttp::to_thread.\n");
+        write_stderr(line);
+    } catch (...) {
+    }
+}
+
 std::string_view http_date() noexcept
 {
     thread_local std::time_t cached_second = -1;

@@ -20,6 +20,9 @@ void append_decimal(std::string& out, std::uint64_t value);
 /// Writes "Error handling request <method> <target>: <what>" to stderr.
 void log_handler_exception(request const& req, std::string_view what) noexcept;
 
+/// Writes "Warning: the event loop of worker <n> was blocked for <ms> ms ..." to stderr.
+void log_loop_stall(std::size_t worker_index, std::chrono::milliseconds stalled) noexcept;
+
 /// The current time as an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), cached per thread
 /// and refreshed once a second.
 std::string_view http_date() noexcept;

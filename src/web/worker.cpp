@@ -38,9 +38,10 @@ std::chrono::milliseconds sweep_interval(server_timeouts const& t)
 } // namespace
 
 worker::worker(asio::any_io_executor executor, application const& app,
-               server_options const& options)
+               server_options const& options, std::size_t index)
     : executor_(std::move(executor)), app_(app), options_(options),
-      parser_(to_parser_limits(options.limits)), sweep_timer_(executor_)
+      parser_(to_parser_limits(options.limits)), sweep_timer_(executor_), stall_timer_(executor_),
+      index_(index)
 {
     if (options.access_log) {
         logger_.emplace(options.access_log_format);
@@ -103,6 +104,9 @@ void worker::start()
 {
     asio::co_spawn(executor_, accept_loop(), asio::detached);
     asio::co_spawn(executor_, sweep_deadlines(), asio::detached);
+    if (options_.loop_stall_warning.count() > 0) {
+        asio::co_spawn(executor_, watch_loop_stalls(), asio::detached);
+    }
 }
 
 awaitable<void> worker::accept_loop()
@@ -176,6 +180,28 @@ awaitable<void> worker::sweep_deadlines()
     }
 }
 
+awaitable<void> worker::watch_loop_stalls()
+{
+    // A timer that fires late by more than the threshold means the loop was busy that long:
+    // nothing else could run, so one callback (a handler calling blocking code) held it. The
+    // tick bounds how much of a stall goes unseen; ten wake-ups a second cost nothing.
+    auto const threshold = options_.loop_stall_warning;
+    auto const tick = std::min(std::chrono::milliseconds{100}, threshold);
+    while (!stopped_) {
+        auto const due = std::chrono::steady_clock::now() + tick;
+        stall_timer_.expires_at(due);
+        co_await stall_timer_.async_wait(use_tuple);
+        if (stopped_) {
+            break;
+        }
+        auto const late = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - due);
+        if (late >= threshold) {
+            log_loop_stall(index_, late);
+        }
+    }
+}
+
 void worker::stop_accepting() noexcept
 {
     if (acceptor_) {
@@ -207,6 +233,7 @@ void worker::stop() noexcept
     stopped_ = true;
     stop_accepting();
     sweep_timer_.cancel();
+    stall_timer_.cancel();
 }
 
 std::unique_ptr<char[]> worker::take_buffer(std::size_t& capacity)

@@ -30,8 +30,9 @@ using stream_protocol = boost::asio::generic::stream_protocol;
 /// used only on its executor's thread, except the atomic counters.
 class worker {
 public:
+    /// `index` names the worker in log lines (0 runs on the caller's loop).
     worker(boost::asio::any_io_executor executor, application const& app,
-           server_options const& options);
+           server_options const& options, std::size_t index);
     ~worker();
 
     /// Binds and listens. With `reuse_port` several workers share one port (SO_REUSEPORT).
@@ -39,7 +40,7 @@ public:
     void listen(std::uint16_t port, bool reuse_port);
     std::uint16_t port() const noexcept { return port_; }
 
-    /// Starts accepting and the deadline sweep. Call on the worker's thread.
+    /// Starts accepting, the deadline sweep and the stall watch. Call on the worker's thread.
     void start();
     /// Closes the listener: new connections are refused.
     void stop_accepting() noexcept;
@@ -47,7 +48,7 @@ public:
     void begin_drain() noexcept;
     /// Cancels everything still running (handlers included) and closes every connection.
     void force_close() noexcept;
-    /// Stops the deadline sweep so the event loop can run out of work.
+    /// Stops the deadline sweep and the stall watch so the event loop can run out of work.
     void stop() noexcept;
 
     std::size_t connection_count() const noexcept { return count_.load(std::memory_order_relaxed); }
@@ -71,6 +72,7 @@ public:
 private:
     awaitable<void> accept_loop();
     awaitable<void> sweep_deadlines();
+    awaitable<void> watch_loop_stalls();
 
     boost::asio::any_io_executor executor_;
     application const& app_;
@@ -79,6 +81,8 @@ private:
     std::optional<access_logger> logger_;
     std::optional<boost::asio::basic_socket_acceptor<stream_protocol>> acceptor_;
     boost::asio::steady_timer sweep_timer_;
+    boost::asio::steady_timer stall_timer_;
+    std::size_t index_;
     std::uint16_t port_ = 0;
     bool is_unix_ = false;
     bool draining_ = false;

@@ -75,6 +75,8 @@ web::server_options logging(std::string format = {})
 {
     auto options = ahttp::testing::test_server::quiet_options();
     options.access_log = true;
+    // These tests compare whole logs; a loaded machine must not add a stall warning.
+    options.loop_stall_warning = std::chrono::milliseconds{0};
     if (!format.empty()) {
         options.access_log_format = std::move(format);
     }
@@ -294,6 +296,45 @@ TEST(AccessLogTest, HandlerExceptionLogsErrorLineAnd500)
     EXPECT_EQ(lines, (std::vector<std::string>{
                          "Error handling request GET /boom: handler failed on purpose",
                          R"("GET /boom HTTP/1.1" 500)"}));
+}
+
+TEST(AccessLogTest, HandlerBlockingTheLoopGetsAStallWarning)
+{
+    web::application app;
+    app.router().add_get("/block", [](web::request&) -> ahttp::awaitable<web::response> {
+        ::usleep(1'200'000); // blocking on purpose: what to_thread exists for
+        co_return web::response::text("done");
+    });
+    app.router().add_get("/sleep", [](web::request&) -> ahttp::awaitable<web::response> {
+        co_await ahttp::sleep(1200ms); // suspends: the loop stays free
+        co_return web::response::text("done");
+    });
+    auto options = logging(R"("%r" %s %Tf)");
+    options.loop_stall_warning = 500ms;
+
+    stderr_capture capture;
+    {
+        ahttp::testing::test_server server{app, std::move(options)};
+        for (char const* target : {"/sleep", "/block"}) {
+            raw_client client{server.port()};
+            EXPECT_TRUE(client.send(get(target)));
+            EXPECT_EQ(parse_response(client.read_response()).status, 200) << target;
+        }
+        server.stop();
+    }
+    auto const text = capture.text();
+    std::regex const warning{R"(Warning: the event loop of worker 0 was blocked for (\d+) ms; )"
+                             R"(.*ahttp::to_thread)"};
+    std::smatch match;
+    ASSERT_TRUE(std::regex_search(text, match, warning)) << text;
+    // The stall is seen to within one 100 ms tick, and only once: the sleeping handler
+    // before it did not block anything.
+    EXPECT_GE(std::stoi(match[1].str()), 1000) << text;
+    EXPECT_EQ(text.find("Warning:", static_cast<std::size_t>(match.position(0)) + 1),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find(R"("GET /sleep HTTP/1.1" 200 1.2)"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"("GET /block HTTP/1.1" 200 1.2)"), std::string::npos) << text;
 }
 
 } // namespace

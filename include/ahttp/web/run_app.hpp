@@ -57,6 +57,10 @@ struct server_options {
     server_timeouts timeouts{};
     /// Refuse connections beyond this many at once per worker (0 = no limit).
     std::size_t max_connections = 0;
+    /// Warn on stderr when a worker's event loop was blocked this long (0 = never): a handler
+    /// that calls blocking code stalls every connection of its worker; ahttp::to_thread is the
+    /// cure. Like asyncio's slow-callback warning, but always on.
+    std::chrono::milliseconds loop_stall_warning = std::chrono::milliseconds{500};
 };
 
 /// Serves `app` until SIGINT or SIGTERM, then shuts down gracefully: stops accepting, runs
