@@ -228,6 +228,12 @@ void connection::prepare_read()
 
 awaitable<bool> connection::write_now(std::string_view extra)
 {
+    if (write_failed_) {
+        // A stalled reader already cost one full write deadline: a stream's last chunk or an
+        // error response must not wait for another.
+        out_.clear();
+        co_return false;
+    }
     auto const previous = deadline_;
     set_deadline(owner_.options().timeouts.body_read);
     std::array<asio::const_buffer, 2> buffers{asio::buffer(out_),
@@ -239,6 +245,7 @@ awaitable<bool> connection::write_now(std::string_view extra)
     deadline_ = previous;
     if (ec) {
         must_close_ = true;
+        write_failed_ = true;
         co_return false;
     }
     co_return true;
@@ -994,7 +1001,9 @@ awaitable<void> connection::lingering_close()
     // before the client reads it.
     boost::system::error_code ec;
     socket_.shutdown(stream_protocol::socket::shutdown_send, ec);
-    if (!ec && !draining_) {
+    // Lingering protects a response on its way to the client; after a failed write there is
+    // none, and a client that stopped reading is not worth another 2 s.
+    if (!ec && !draining_ && !write_failed_) {
         clear_deadline();
         deadline_ = clock::now() + std::chrono::seconds{2};
         char sink[4096];

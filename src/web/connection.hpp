@@ -123,7 +123,8 @@ private:
     bool idle_ = true;     // waiting for the first byte of a request: drain() may close it now
     clock::time_point deadline_ = clock::time_point::max();
     bool expired_ = false;
-    bool direct_io_ = false; // the socket is in non-blocking mode: run() may read/write directly
+    bool write_failed_ = false; // a write timed out or failed: nothing more can be sent
+    bool direct_io_ = false;    // the socket is in non-blocking mode: run() may read/write directly
     bool draining_ = false;
     // Set by upgrade(): the socket now belongs to this WebSocket, which run() closes (1000)
     // when the handler returns, drain() closes with 1001 and cancel() aborts.
