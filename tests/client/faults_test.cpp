@@ -3,6 +3,7 @@
 // truncated and malformed responses, refused and stalled connections. Each failure must be
 // its typed exception, and the session must keep working afterwards.
 #include "support/client_session.hpp"
+#include "support/process.hpp"
 #include "support/scripted_server.hpp"
 
 #include <ahttp/client.hpp>
@@ -13,7 +14,6 @@
 
 #include <arpa/inet.h>
 #include <chrono>
-#include <dirent.h>
 #include <netinet/in.h>
 #include <string>
 #include <sys/socket.h>
@@ -25,22 +25,11 @@ using namespace std::chrono_literals;
 namespace client = ahttp::client;
 using ahttp::awaitable;
 using ahttp::test::make_session;
+using ahttp::test::open_descriptor_count;
 using ahttp::test::scripted_connection;
 using ahttp::test::scripted_server;
 
 constexpr char const* ok_response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-
-std::size_t open_fds()
-{
-    std::size_t n = 0;
-    if (DIR* d = ::opendir("/proc/self/fd")) {
-        while (::readdir(d) != nullptr) {
-            ++n;
-        }
-        ::closedir(d);
-    }
-    return n;
-}
 
 /// The keep-alive race made deterministic: each connection answers one request, then closes
 /// when the next one arrives, without a response (as a server whose idle timeout fires just
@@ -376,7 +365,7 @@ TEST(ClientFaultsTest, FinerPhasesNameWhatWasSlow)
 TEST(ClientFaultsTest, LeaksNoDescriptors)
 {
     scripted_server server{answer_once_then_drop};
-    auto const before = open_fds();
+    auto const before = open_descriptor_count();
     ahttp::run([&]() -> awaitable<void> {
         client::session session = co_await make_session();
         for (int i = 0; i < 10; ++i) {
@@ -388,7 +377,7 @@ TEST(ClientFaultsTest, LeaksNoDescriptors)
         } catch (client::connection_error const&) {
         }
     }());
-    EXPECT_EQ(open_fds(), before);
+    EXPECT_EQ(open_descriptor_count(), before);
 }
 
 } // namespace

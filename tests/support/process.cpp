@@ -3,6 +3,7 @@
 #include "support/process.hpp"
 
 #include <cerrno>
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -96,6 +97,18 @@ process_result run_process(std::vector<std::string> const& argv, std::string con
     waitpid(pid, &status, 0);
     result.exit_code = (!result.timed_out && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
     return result;
+}
+
+std::size_t open_descriptor_count()
+{
+    std::size_t n = 0;
+    if (DIR* d = ::opendir("/proc/self/fd")) {
+        while (::readdir(d) != nullptr) {
+            ++n;
+        }
+        ::closedir(d);
+    }
+    return n;
 }
 
 } // namespace ahttp::test

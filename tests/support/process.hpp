@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,10 @@ struct process_result {
 /// Runs `argv` (argv[0] looked up in PATH) with `input` on stdin, kills it after `limit`.
 process_result run_process(std::vector<std::string> const& argv, std::string const& input = {},
                            std::chrono::milliseconds limit = std::chrono::seconds{60});
+
+/// Descriptors open in this process now (entries of /proc/self/fd): compared before and
+/// after a test, they show a leaked socket.
+std::size_t open_descriptor_count();
 
 /// The Debian python (with requests, aiohttp, httpbin): never the pyenv one first on PATH.
 inline constexpr char const* system_python = "/usr/bin/python3";
