@@ -196,7 +196,7 @@ TEST_F(FastPathTest, ARecycledResponseStartsClean)
 }
 
 /// A forward proxy answering every request itself with its request line.
-void echoing_proxy(scripted_connection& c, int)
+void request_line_proxy(scripted_connection& c, int)
 {
     for (;;) {
         std::string const request = c.read_request();
@@ -211,7 +211,7 @@ void echoing_proxy(scripted_connection& c, int)
 
 TEST_F(FastPathTest, TheSameUrlDirectAndThroughAProxy)
 {
-    scripted_server proxy{echoing_proxy};
+    scripted_server proxy{request_line_proxy};
     auto const url = server.url("/echo");
     auto const via = "http://127.0.0.1:" + std::to_string(proxy.port());
     auto const got = ahttp::run([&]() -> awaitable<std::vector<std::string>> {

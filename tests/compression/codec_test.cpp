@@ -3,6 +3,7 @@
 // flushes, data made by other implementations, and hostile input (bombs, truncation, garbage).
 #include "compression/decoder.hpp"
 #include "compression/encoder.hpp"
+#include "support/files.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,6 +17,7 @@
 namespace {
 
 using namespace ahttp::compression;
+using ahttp::test::random_bytes;
 
 constexpr coding all_codings[] = {coding::gzip, coding::deflate, coding::br, coding::identity};
 constexpr coding real_codings[] = {coding::gzip, coding::deflate, coding::br};
@@ -42,16 +44,6 @@ std::string sample_text(std::size_t size, unsigned seed = 1)
         out += words[rng() % std::size(words)];
     }
     out.resize(size);
-    return out;
-}
-
-std::string random_bytes(std::size_t size, unsigned seed = 2)
-{
-    std::mt19937 rng{seed};
-    std::string out(size, '\0');
-    for (auto& c : out) {
-        c = static_cast<char>(rng());
-    }
     return out;
 }
 
@@ -323,7 +315,7 @@ TEST(DecoderTest, ReportsCorruptData)
     std::string const text = sample_text(10'000, 9);
     for (coding const c : real_codings) {
         std::string coded = compress(c, text);
-        EXPECT_EQ(decompress(c, random_bytes(1000), no_cap).error(), decode_errc::corrupt)
+        EXPECT_EQ(decompress(c, random_bytes(1000, 2), no_cap).error(), decode_errc::corrupt)
             << coding_name(c);
         // A flipped byte in the middle: a bad code, or at the latest a bad checksum.
         coded[coded.size() / 2] = static_cast<char>(coded[coded.size() / 2] ^ 0x55);

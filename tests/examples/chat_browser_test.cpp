@@ -2,6 +2,7 @@
 // examples/chat in Debian's headless Chromium: two pages (two WebSocket clients) chat through
 // the example server; each page must show both messages, in the same order. Screenshots of
 // both pages are saved as test artifacts.
+#include "support/app_process.hpp"
 #include "support/process.hpp"
 #include "support/running_process.hpp"
 
@@ -28,10 +29,9 @@ TEST(ChatBrowserTest, TwoChromiumPagesChatThroughTheServer)
         << "tests/browser/node_modules missing: run scripts/install-deps.sh";
 
     running_process server{{AHTTP_EXAMPLE_CHAT, "0"}};
-    std::regex const banner{R"(======== Running on http://127\.0\.0\.1:(\d+) ========)"};
-    auto const match = server.wait_for_stdout(banner, 20s);
-    ASSERT_TRUE(match) << server.out() << server.err();
-    std::string const base = "http://127.0.0.1:" + (*match)[1].str() + "/";
+    auto const port = ahttp::test::wait_for_banner(server);
+    ASSERT_NE(port, 0);
+    std::string const base = "http://127.0.0.1:" + std::to_string(port) + "/";
 
     std::filesystem::create_directories(AHTTP_ARTIFACT_DIR);
     std::string const screenshot = AHTTP_ARTIFACT_DIR "/chat.png";

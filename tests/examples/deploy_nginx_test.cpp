@@ -3,6 +3,7 @@
 // (filled in for a private run directory and pre-picked free ports), both serve; one is
 // restarted (SIGTERM, graceful exit, started again on its port) while four clients keep
 // sending requests one after another, at once: no client sees a failure.
+#include "support/app_process.hpp"
 #include "support/ports.hpp"
 #include "support/process.hpp"
 #include "support/raw_client.hpp"
@@ -44,6 +45,8 @@ using clock_type = std::chrono::steady_clock;
 using ahttp::test::accepts_connections;
 using ahttp::test::free_ports;
 using ahttp::test::running_process;
+using ahttp::test::stop_cleanly;
+using ahttp::test::wait_for_banner;
 namespace client = ahttp::client;
 namespace fs = std::filesystem;
 
@@ -74,15 +77,13 @@ bool wait_until(std::function<bool()> const& done, std::chrono::milliseconds lim
     return true;
 }
 
-std::regex const banner{R"(======== Running on http://127\.0\.0\.1:(\d+) ========)"};
-
 /// Starts an instance of the example and waits for its banner.
 void start_instance(std::optional<running_process>& instance, std::uint16_t port,
                     std::string const& name)
 {
     instance.emplace(
         std::vector<std::string>{AHTTP_EXAMPLE_DEPLOY_NGINX, std::to_string(port), name});
-    auto const match = instance->wait_for_stdout(banner, 20s);
+    auto const match = instance->wait_for_stdout(ahttp::test::run_app_banner(), 20s);
     ASSERT_TRUE(match) << name << ": no banner; stderr: " << instance->err();
     EXPECT_EQ((*match)[1].str(), std::to_string(port));
 }

@@ -2,6 +2,7 @@
 // Smoke runs of the example programs as child processes: each server is started on port 0,
 // found through its banner, asked over 127.0.0.1, stopped with SIGINT, and must exit 0.
 // The demo runs to completion. The binaries' paths come from CMake (AHTTP_EXAMPLE_*).
+#include "support/app_process.hpp"
 #include "support/process.hpp"
 #include "support/raw_client.hpp"
 #include "support/running_process.hpp"
@@ -31,36 +32,13 @@ namespace {
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 using ahttp::test::running_process;
-
-std::regex const banner{R"(======== Running on http://127\.0\.0\.1:(\d+) ========)"};
-
-/// Starts `binary 0`, waits for the banner and returns the port it names (0 on failure).
-std::uint16_t start_on_free_port(running_process& server)
-{
-    auto const match = server.wait_for_stdout(banner, 20s);
-    if (!match) {
-        ADD_FAILURE() << "no banner; stdout: " << server.out() << "\nstderr: " << server.err();
-        return 0;
-    }
-    int const port = std::stoi((*match)[1].str());
-    EXPECT_GT(port, 0);
-    EXPECT_LT(port, 65536);
-    return static_cast<std::uint16_t>(port);
-}
-
-/// Callers answer a request first: run_app prints its banner before it installs its SIGINT
-/// handler, so a SIGINT sent the moment the banner appears can kill the process outright.
-void stop_cleanly(running_process& server)
-{
-    server.signal(SIGINT);
-    int const code = server.wait_exit(30s);
-    EXPECT_EQ(code, 0) << "signal " << server.signalled() << "\nstderr: " << server.err();
-}
+using ahttp::test::stop_cleanly;
+using ahttp::test::wait_for_banner;
 
 TEST(ExamplesTest, ServerHelloAnswersAndStopsOnSigint)
 {
     running_process server{{AHTTP_EXAMPLE_SERVER_HELLO, "0"}};
-    auto const port = start_on_free_port(server);
+    auto const port = wait_for_banner(server);
     ASSERT_NE(port, 0);
     EXPECT_NE(server.out().find("(Press CTRL+C to quit)"), std::string::npos) << server.out();
 
@@ -85,7 +63,7 @@ TEST(ExamplesTest, ServerHelloAnswersAndStopsOnSigint)
 TEST(ExamplesTest, ServerHelloStopsOnSigintWithAnOpenKeepAliveConnection)
 {
     running_process server{{AHTTP_EXAMPLE_SERVER_HELLO, "0"}};
-    auto const port = start_on_free_port(server);
+    auto const port = wait_for_banner(server);
     ASSERT_NE(port, 0);
     ahttp::test::raw_client client{port};
     client.send("GET /idle HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -97,7 +75,7 @@ TEST(ExamplesTest, ServerHelloStopsOnSigintWithAnOpenKeepAliveConnection)
 TEST(ExamplesTest, ServerHelloReportsAPortInUse)
 {
     running_process first{{AHTTP_EXAMPLE_SERVER_HELLO, "0"}};
-    auto const port = start_on_free_port(first);
+    auto const port = wait_for_banner(first);
     ASSERT_NE(port, 0);
     auto const second =
         ahttp::test::run_process({AHTTP_EXAMPLE_SERVER_HELLO, std::to_string(port)}, {}, 20s);
@@ -112,7 +90,7 @@ TEST(ExamplesTest, ServerHelloReportsAPortInUse)
 TEST(ExamplesTest, ServerNameRouteAnswersJsonAndQuery)
 {
     running_process server{{AHTTP_EXAMPLE_SERVER_NAME_ROUTE, "0"}};
-    auto const port = start_on_free_port(server);
+    auto const port = wait_for_banner(server);
     ASSERT_NE(port, 0);
 
     // One worker per core share the port: ask enough times to reach more than one.
@@ -134,7 +112,7 @@ TEST(ExamplesTest, ServerNameRouteAnswersJsonAndQuery)
 TEST(ExamplesTest, ClientGetFetchesFromServerHello)
 {
     running_process server{{AHTTP_EXAMPLE_SERVER_HELLO, "0"}};
-    auto const port = start_on_free_port(server);
+    auto const port = wait_for_banner(server);
     ASSERT_NE(port, 0);
     std::string const base = "http://127.0.0.1:" + std::to_string(port);
 
@@ -153,7 +131,7 @@ TEST(ExamplesTest, ClientGetFetchesFromServerHello)
 TEST(ExamplesTest, WebsocketClientTalksToTheEchoServer)
 {
     running_process server{{AHTTP_EXAMPLE_WEBSOCKET_ECHO_SERVER, "0"}};
-    auto const port = start_on_free_port(server);
+    auto const port = wait_for_banner(server);
     ASSERT_NE(port, 0);
     std::string const url = "ws://127.0.0.1:" + std::to_string(port) + "/echo";
 
@@ -198,7 +176,7 @@ TEST(ExamplesTest, ServerStaticFilesServesADirectory)
     fs::rename(root / "gz/app.js.gz", root / "app.js.gz");
 
     running_process server{{AHTTP_EXAMPLE_SERVER_STATIC_FILES, root.string(), "0"}};
-    auto const port = start_on_free_port(server);
+    auto const port = wait_for_banner(server);
     ASSERT_NE(port, 0);
     std::string const base = "http://127.0.0.1:" + std::to_string(port);
     auto const curl = [](std::vector<std::string> argv) {

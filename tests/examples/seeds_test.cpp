@@ -3,6 +3,7 @@
 // (seed 000), mass_fetch (002), httpbin_queries and client_verbs_streaming against the real
 // httpbin under gunicorn (003), bench_clients (004). Servers start on port 0 and are found
 // through their banner; every wait is bounded. Binary paths come from CMake (AHTTP_EXAMPLE_*).
+#include "support/app_process.hpp"
 #include "support/process.hpp"
 #include "support/python_httpbin.hpp"
 #include "support/running_process.hpp"
@@ -32,33 +33,13 @@ namespace {
 using namespace std::chrono_literals;
 using ahttp::test::process_result;
 using ahttp::test::running_process;
+using ahttp::test::stop_cleanly;
+using ahttp::test::wait_for_banner;
 namespace web = ahttp::web;
-
-std::regex const banner{R"(======== Running on http://127\.0\.0\.1:(\d+) ========)"};
-
-/// Waits for `server`'s banner and returns the port it names (0 on failure).
-std::uint16_t start_on_free_port(running_process& server)
-{
-    auto const match = server.wait_for_stdout(banner, 20s);
-    if (!match) {
-        ADD_FAILURE() << "no banner; stdout: " << server.out() << "\nstderr: " << server.err();
-        return 0;
-    }
-    return static_cast<std::uint16_t>(std::stoi((*match)[1].str()));
-}
 
 std::string base_url(std::uint16_t port)
 {
     return "http://127.0.0.1:" + std::to_string(port);
-}
-
-/// Callers have had the server answer a request first: run_app installs its signal handler
-/// just after printing the banner.
-void stop_cleanly(running_process& server)
-{
-    server.signal(SIGINT);
-    int const code = server.wait_exit(30s);
-    EXPECT_EQ(code, 0) << "signal " << server.signalled() << "\nstderr: " << server.err();
 }
 
 /// Runs `argv` to completion (at most `limit`) while reading the servers' output, so that a
@@ -94,11 +75,11 @@ class MicroservicesExamplesTest : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        auto const late_port = start_on_free_port(late);
+        auto const late_port = wait_for_banner(late);
         ASSERT_NE(late_port, 0);
         received.emplace(
             std::vector<std::string>{AHTTP_EXAMPLE_RECEIVED_APP, "0", base_url(late_port) + "/"});
-        received_port = start_on_free_port(*received);
+        received_port = wait_for_banner(*received);
         ASSERT_NE(received_port, 0);
     }
 
@@ -269,7 +250,7 @@ TEST_F(HttpbinExamplesTest, ClientVerbsStreamingUsesEveryVerbAndStreamsToAFile)
 TEST(SeedExamplesTest, BenchClientsPrintsTheSeedsTable)
 {
     running_process server{{AHTTP_EXAMPLE_SERVER_HELLO, "0"}};
-    auto const port = start_on_free_port(server);
+    auto const port = wait_for_banner(server);
     ASSERT_NE(port, 0);
 
     // 50 requests per client instead of 1000: 1 + 2 + … + 8 clients = 1800 requests.

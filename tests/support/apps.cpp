@@ -4,6 +4,7 @@
 
 #include <ahttp/sleep.hpp>
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -69,6 +70,13 @@ web::application make_demo_app(web::application_options options)
     app.router().add_post("/echo", echo);
     app.router().add_get("/{name}", greet);
     return app;
+}
+
+awaitable<void> websocket_echo(web::request&, websocket::connection& ws)
+{
+    while (std::optional<websocket::message> m = co_await ws.receive()) {
+        co_await ws.send(*m);
+    }
 }
 
 } // namespace ahttp::test

@@ -2,6 +2,7 @@
 // response::enable_compression() over real sockets: gzip/deflate/br negotiated from
 // Accept-Encoding and decoded by curl, python requests and aiohttp; size and status rules;
 // HEAD; compressed stream_response delivered piece by piece.
+#include "support/files.hpp"
 #include "support/process.hpp"
 #include "support/raw_client.hpp"
 
@@ -28,6 +29,7 @@ namespace {
 namespace fs = std::filesystem;
 namespace web = ahttp::web;
 using ahttp::test::parse_response;
+using ahttp::test::random_bytes;
 using ahttp::test::raw_client;
 using ahttp::test::request;
 using ahttp::test::run_process;
@@ -45,16 +47,6 @@ std::string const& compressible_text()
         return out;
     }();
     return text;
-}
-
-std::string random_bytes(std::size_t size)
-{
-    std::mt19937 generator{3};
-    std::string out(size, '\0');
-    for (auto& c : out) {
-        c = static_cast<char>(generator());
-    }
-    return out;
 }
 
 /// A compressed stream's pieces; the handler writes the first, waits for GET /release, then
@@ -175,7 +167,7 @@ bool python_has_brotli()
 }
 
 /// A response as curl -i --compressed prints it: head as received, body decoded.
-struct curl_result {
+struct curl_answer {
     int exit_code = -1;
     std::string head;
     std::string body;
@@ -187,11 +179,11 @@ struct curl_result {
     }
 };
 
-curl_result curl_compressed(std::string const& url, std::string const& accept_encoding)
+curl_answer curl_compressed(std::string const& url, std::string const& accept_encoding)
 {
     auto const r = run_process(
         {"curl", "-sS", "-i", "--compressed", "-H", "Accept-Encoding: " + accept_encoding, url});
-    curl_result out;
+    curl_answer out;
     out.exit_code = r.exit_code;
     out.err = r.err;
     auto const split = r.out.find("\r\n\r\n");

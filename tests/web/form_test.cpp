@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // request::post() and request::multipart() over real sockets: curl and python requests
 // uploads, urlencoded forms, size limits, malformed bodies and temporary-file cleanup.
+#include "support/files.hpp"
 #include "support/process.hpp"
 #include "support/raw_client.hpp"
 
@@ -24,45 +25,11 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace web = ahttp::web;
+using ahttp::test::random_bytes;
+using ahttp::test::read_file;
 using ahttp::test::run_process;
 using ahttp::test::system_python;
-
-/// A fresh directory under the temp dir, removed at the end of the test.
-class temp_dir {
-public:
-    temp_dir()
-    {
-        std::string pattern = (fs::temp_directory_path() / "ahttp-form-XXXXXX").string();
-        path_ = ::mkdtemp(pattern.data());
-    }
-    ~temp_dir()
-    {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    temp_dir(temp_dir const&) = delete;
-    temp_dir& operator=(temp_dir const&) = delete;
-    fs::path const& path() const noexcept { return path_; }
-    fs::path write(std::string const& name, std::string const& content) const
-    {
-        auto const file = path_ / name;
-        std::ofstream{file, std::ios::binary} << content;
-        return file;
-    }
-
-private:
-    fs::path path_;
-};
-
-std::string random_bytes(std::size_t size, unsigned seed = 7)
-{
-    std::mt19937 generator{seed};
-    std::string out(size, '\0');
-    for (auto& c : out) {
-        c = static_cast<char>(generator());
-    }
-    return out;
-}
+using ahttp::test::temp_dir;
 
 /// FNV-1a, 64 bits: enough to tell two uploads apart in a one-line answer.
 std::string fnv1a(std::string_view data)
@@ -73,12 +40,6 @@ std::string fnv1a(std::string_view data)
         h *= 1099511628211ULL;
     }
     return std::to_string(h);
-}
-
-std::string read_file(fs::path const& path)
-{
-    std::ifstream in{path, std::ios::binary};
-    return {std::istreambuf_iterator<char>{in}, {}};
 }
 
 /// One line per field, in order: "name=value" for text, "name: file …" for uploads (with the

@@ -2,6 +2,7 @@
 // web::file_response and router::add_static over real sockets: sendfile, validators,
 // conditional requests, ranges, and confinement to the static root.
 #include "compression/encoder.hpp"
+#include "support/files.hpp"
 #include "support/process.hpp"
 #include "support/raw_client.hpp"
 
@@ -25,51 +26,12 @@ namespace {
 namespace fs = std::filesystem;
 namespace web = ahttp::web;
 using ahttp::test::parse_response;
+using ahttp::test::random_bytes;
 using ahttp::test::raw_client;
+using ahttp::test::read_file;
 using ahttp::test::request;
 using ahttp::test::run_process;
-
-/// A fresh directory under the build's temp dir, removed at the end of the test.
-class temp_dir {
-public:
-    temp_dir()
-    {
-        std::string pattern = (fs::temp_directory_path() / "ahttp-static-XXXXXX").string();
-        path_ = ::mkdtemp(pattern.data());
-    }
-    ~temp_dir()
-    {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    fs::path const& path() const noexcept { return path_; }
-    fs::path write(std::string const& name, std::string const& content) const
-    {
-        auto const file = path_ / name;
-        fs::create_directories(file.parent_path());
-        std::ofstream{file, std::ios::binary} << content;
-        return file;
-    }
-
-private:
-    fs::path path_;
-};
-
-std::string random_bytes(std::size_t size)
-{
-    std::mt19937 generator{42};
-    std::string out(size, '\0');
-    for (auto& c : out) {
-        c = static_cast<char>(generator());
-    }
-    return out;
-}
-
-std::string read_file(fs::path const& path)
-{
-    std::ifstream in{path, std::ios::binary};
-    return std::string{std::istreambuf_iterator<char>{in}, {}};
-}
+using ahttp::test::temp_dir;
 
 /// `text` compressed with `coding` (the library's own encoder; curl decodes it independently).
 std::string compressed(ahttp::compression::coding coding, std::string_view text)

@@ -2,6 +2,7 @@
 // Serving on a Unix domain socket (server_options::unix_path): curl --unix-socket, a raw
 // AF_UNIX client with keep-alive, the socket file's life cycle, and request::remote().
 #include "support/apps.hpp"
+#include "support/files.hpp"
 #include "support/process.hpp"
 #include "support/raw_client.hpp"
 
@@ -29,31 +30,7 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 namespace web = ahttp::web;
 using ahttp::test::parse_response;
-
-/// A fresh directory under /tmp (short, to stay below sun_path's 108 bytes), removed after.
-class temp_dir {
-public:
-    temp_dir()
-    {
-        char pattern[] = "/tmp/ahttp-unix-XXXXXX";
-        if (::mkdtemp(pattern) == nullptr) {
-            throw std::runtime_error("mkdtemp failed");
-        }
-        path_ = pattern;
-    }
-    ~temp_dir()
-    {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    temp_dir(temp_dir const&) = delete;
-    temp_dir& operator=(temp_dir const&) = delete;
-
-    std::string operator/(std::string const& name) const { return (path_ / name).string(); }
-
-private:
-    fs::path path_;
-};
+using ahttp::test::temp_dir;
 
 web::server_options on_unix(std::string const& path)
 {
@@ -180,8 +157,8 @@ web::application remote_app()
 
 TEST(UnixSocketTest, ServesCurlOverUnixSocket)
 {
-    temp_dir dir;
-    auto const path = dir / "s.sock";
+    temp_dir dir{"ahttp-unix", "/tmp"}; // short: sun_path holds 108 bytes
+    auto const path = (dir.path() / "s.sock").string();
     auto app = ahttp::test::make_demo_app();
     ahttp::testing::test_server server{app, on_unix(path)};
     EXPECT_TRUE(is_socket_file(path));
@@ -202,8 +179,8 @@ TEST(UnixSocketTest, ServesCurlOverUnixSocket)
 
 TEST(UnixSocketTest, KeepsAliveAcrossRequestsOnOneConnection)
 {
-    temp_dir dir;
-    auto const path = dir / "s.sock";
+    temp_dir dir{"ahttp-unix", "/tmp"}; // short: sun_path holds 108 bytes
+    auto const path = (dir.path() / "s.sock").string();
     auto app = ahttp::test::make_demo_app();
     ahttp::testing::test_server server{app, on_unix(path)};
     unix_client client{path};
@@ -228,8 +205,8 @@ TEST(UnixSocketTest, KeepsAliveAcrossRequestsOnOneConnection)
 
 TEST(UnixSocketTest, RemoteIsUnixForUnixSocketPeers)
 {
-    temp_dir dir;
-    auto const path = dir / "s.sock";
+    temp_dir dir{"ahttp-unix", "/tmp"}; // short: sun_path holds 108 bytes
+    auto const path = (dir.path() / "s.sock").string();
     auto app = remote_app();
     ahttp::testing::test_server server{app, on_unix(path)};
     unix_client client{path};
@@ -243,8 +220,8 @@ TEST(UnixSocketTest, RemoteIsUnixForUnixSocketPeers)
 
 TEST(UnixSocketTest, RemovesSocketFileOnShutdown)
 {
-    temp_dir dir;
-    auto const path = dir / "s.sock";
+    temp_dir dir{"ahttp-unix", "/tmp"}; // short: sun_path holds 108 bytes
+    auto const path = (dir.path() / "s.sock").string();
     auto app = ahttp::test::make_demo_app();
     ahttp::testing::test_server server{app, on_unix(path)};
     ASSERT_TRUE(is_socket_file(path));
@@ -261,8 +238,8 @@ TEST(UnixSocketTest, RemovesSocketFileOnShutdown)
 
 TEST(UnixSocketTest, ReplacesStaleSocketFileFromPreviousRun)
 {
-    temp_dir dir;
-    auto const path = dir / "s.sock";
+    temp_dir dir{"ahttp-unix", "/tmp"}; // short: sun_path holds 108 bytes
+    auto const path = (dir.path() / "s.sock").string();
     {
         // A previous run that died without removing its socket: bound, then closed.
         int const fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
@@ -282,8 +259,8 @@ TEST(UnixSocketTest, ReplacesStaleSocketFileFromPreviousRun)
 
 TEST(UnixSocketTest, SecondRunOnSamePathAfterCleanShutdown)
 {
-    temp_dir dir;
-    auto const path = dir / "s.sock";
+    temp_dir dir{"ahttp-unix", "/tmp"}; // short: sun_path holds 108 bytes
+    auto const path = (dir.path() / "s.sock").string();
     auto app = ahttp::test::make_demo_app();
     for (int run = 0; run < 3; ++run) {
         ahttp::testing::test_server server{app, on_unix(path)};
@@ -298,8 +275,8 @@ TEST(UnixSocketTest, SecondRunOnSamePathAfterCleanShutdown)
 TEST(UnixSocketTest, SeveralWorkersShareOneListener)
 {
     // server_options documents one listener per Unix path: workers > 1 must still serve.
-    temp_dir dir;
-    auto const path = dir / "s.sock";
+    temp_dir dir{"ahttp-unix", "/tmp"}; // short: sun_path holds 108 bytes
+    auto const path = (dir.path() / "s.sock").string();
     auto app = ahttp::test::make_demo_app();
     auto options = on_unix(path);
     options.workers = 4;

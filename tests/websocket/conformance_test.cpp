@@ -2,6 +2,7 @@
 // RFC 6455 §5–7 conformance of the server, table-driven, with raw frames over a socket
 // (the rules of the Autobahn|Testsuite categories 1–7, 9, 10, 12 and 13).
 #include "raw_websocket.hpp"
+#include "support/apps.hpp"
 #include "websocket/deflate.hpp"
 
 #include <ahttp/testing/test_server.hpp>
@@ -20,15 +21,9 @@ namespace websocket = ahttp::websocket;
 using ahttp::awaitable;
 using ahttp::test::raw_frame;
 using ahttp::test::raw_websocket;
+using ahttp::test::websocket_echo;
 
 constexpr std::size_t small_limit = 64 * 1024;
-
-awaitable<void> echo(web::request&, websocket::connection& ws)
-{
-    while (std::optional<websocket::message> m = co_await ws.receive()) {
-        co_await ws.send(*m);
-    }
-}
 
 raw_frame frame(std::uint8_t opcode, std::string payload, bool fin = true)
 {
@@ -60,10 +55,10 @@ protected:
         websocket::options plain;
         plain.compress = false;
         plain.max_message_size = small_limit;
-        app_.router().add_websocket("/echo", echo, plain);
+        app_.router().add_websocket("/echo", websocket_echo, plain);
         websocket::options compressed;
         compressed.max_message_size = small_limit;
-        app_.router().add_websocket("/deflate", echo, compressed);
+        app_.router().add_websocket("/deflate", websocket_echo, compressed);
         server_.emplace(app_);
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // websocket::connection end to end over loopback: an ahttp server (add_websocket and
 // websocket_response) and ahttp's client (ws_connect).
+#include "support/apps.hpp"
 #include "support/client_session.hpp"
 
 #include <ahttp/client.hpp>
@@ -24,16 +25,10 @@ namespace {
 
 namespace web = ahttp::web;
 namespace websocket = ahttp::websocket;
+using ahttp::test::websocket_echo;
 namespace client = ahttp::client;
 using ahttp::awaitable;
 using namespace std::chrono_literals;
-
-awaitable<void> echo(web::request&, websocket::connection& ws)
-{
-    while (std::optional<websocket::message> m = co_await ws.receive()) {
-        co_await ws.send(*m);
-    }
-}
 
 std::string ws_url(ahttp::testing::test_server const& server, std::string const& path)
 {
@@ -48,7 +43,7 @@ struct echo_server {
 
     echo_server()
     {
-        app.router().add_websocket("/echo", echo);
+        app.router().add_websocket("/echo", websocket_echo);
         server.emplace(app);
         url = ws_url(*server, "/echo");
     }
@@ -93,7 +88,7 @@ TEST(WebSocketConnection, EchoesTextBinaryAndJson)
 TEST(WebSocketConnection, WithoutCompression)
 {
     web::application app;
-    app.router().add_websocket("/echo", echo, {.compress = false});
+    app.router().add_websocket("/echo", websocket_echo, {.compress = false});
     ahttp::testing::test_server server{app};
     std::string const url = ws_url(server, "/echo");
 
@@ -358,7 +353,7 @@ TEST(WebSocketConnection, WebsocketResponseInsideAPlainHandler)
 TEST(WebSocketConnection, HandshakeRefusedIsAHandshakeError)
 {
     web::application app;
-    app.router().add_websocket("/echo", echo);
+    app.router().add_websocket("/echo", websocket_echo);
     app.router().add_get("/plain", [](web::request&) -> awaitable<web::response> {
         co_return web::response::text("not a websocket");
     });

@@ -4,6 +4,7 @@
 // ahttp's client, with and without permessage-deflate. The peers' scripts are in peers/; both
 // ends check the data (echoes, and the server's own record of what it received).
 #include "interop_peers.hpp"
+#include "support/apps.hpp"
 #include "support/client_session.hpp"
 #include "support/process.hpp"
 #include "support/running_process.hpp"
@@ -34,6 +35,7 @@ namespace {
 
 namespace web = ahttp::web;
 namespace websocket = ahttp::websocket;
+using ahttp::test::websocket_echo;
 namespace client = ahttp::client;
 namespace interop = ahttp::test::ws_interop;
 using ahttp::awaitable;
@@ -389,19 +391,12 @@ TEST_P(HeartbeatTest, PeerHeartbeatIsAnsweredWhileTheApplicationIdles)
 
 // ---- server shutdown ----------------------------------------------------------------------
 
-awaitable<void> echo(web::request&, websocket::connection& ws)
-{
-    while (std::optional<websocket::message> m = co_await ws.receive()) {
-        co_await ws.send(*m);
-    }
-}
-
 // A graceful shutdown closes open WebSockets with 1001 (going away): every peer, connected at
 // once and idle, must see that code in a close frame, not a dropped connection.
 TEST(ServerShutdown, EveryPeerSeesGoingAway)
 {
     web::application app;
-    app.router().add_websocket("/echo", echo);
+    app.router().add_websocket("/echo", websocket_echo);
     ahttp::testing::test_server server{app};
     std::string const url = "ws://127.0.0.1:" + std::to_string(server.port()) + "/echo";
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // ws_connect through the session's machinery: wss:// to nginx (TLS, proxying WebSockets to an
 // ahttp server), certificate verification, a CONNECT proxy, cookies and extra headers.
+#include "support/apps.hpp"
 #include "support/client_session.hpp"
 #include "support/ports.hpp"
 #include "support/running_process.hpp"
@@ -26,16 +27,10 @@ using namespace std::chrono_literals;
 namespace client = ahttp::client;
 namespace web = ahttp::web;
 namespace websocket = ahttp::websocket;
+using ahttp::test::websocket_echo;
 namespace fs = std::filesystem;
 using ahttp::awaitable;
 using ahttp::test::make_session;
-
-awaitable<void> echo(web::request&, websocket::connection& ws)
-{
-    while (std::optional<websocket::message> m = co_await ws.receive()) {
-        co_await ws.send(*m);
-    }
-}
 
 /// Tells the client what the handshake carried: its cookie and X-Token field.
 awaitable<void> who(web::request& req, websocket::connection& ws)
@@ -64,7 +59,7 @@ protected:
         ahttp::test::make_test_ca_and_server_certificate(dir_);
 
         app_ = std::make_unique<web::application>();
-        app_->router().add_websocket("/echo", echo);
+        app_->router().add_websocket("/echo", websocket_echo);
         app_->router().add_websocket("/who", who);
         app_->router().add_get("/login", login);
         upstream_ = std::make_unique<ahttp::testing::test_server>(*app_);

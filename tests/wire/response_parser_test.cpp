@@ -20,16 +20,17 @@ using ahttp::wire::response_framing;
 using ahttp::wire::response_head;
 using ahttp::wire::response_parser;
 
-struct outcome {
+struct response_outcome {
     std::unique_ptr<char[]> storage; ///< exact-size copy: a sanitizer sees any over-read
     parse_status result = parse_status::need_more;
     response_head head;
     parse_error error;
 };
 
-outcome parse(std::string_view input, request_facts request = {}, parser_limits limits = {})
+response_outcome parse_response(std::string_view input, request_facts request = {},
+                                parser_limits limits = {})
 {
-    outcome out;
+    response_outcome out;
     out.storage = std::make_unique<char[]>(input.size());
     std::copy(input.begin(), input.end(), out.storage.get());
     out.result = response_parser{limits}.parse({out.storage.get(), input.size()}, out.head,
@@ -41,7 +42,7 @@ TEST(ResponseParserTest, ParsesStatusLineAndFields)
 {
     std::string const input = "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n"
                               "Content-Length:  9 \r\nX-Empty:\r\n\r\nnot found";
-    auto const r = parse(input);
+    auto const r = parse_response(input);
     ASSERT_EQ(r.result, parse_status::complete) << r.error.reason;
     EXPECT_EQ(r.head.status, 404u);
     EXPECT_EQ(r.head.reason, "Not Found");
@@ -56,11 +57,11 @@ TEST(ResponseParserTest, ParsesStatusLineAndFields)
 
 TEST(ResponseParserTest, AcceptsEmptyOrMissingReason)
 {
-    EXPECT_EQ(parse("HTTP/1.1 200 \r\nContent-Length: 0\r\n\r\n").head.reason, "");
-    auto const bare = parse("HTTP/1.1 204\r\n\r\n");
+    EXPECT_EQ(parse_response("HTTP/1.1 200 \r\nContent-Length: 0\r\n\r\n").head.reason, "");
+    auto const bare = parse_response("HTTP/1.1 204\r\n\r\n");
     ASSERT_EQ(bare.result, parse_status::complete) << bare.error.reason;
     EXPECT_EQ(bare.head.status, 204u);
-    EXPECT_EQ(parse("HTTP/1.1 200 OK \t fine\r\nContent-Length: 0\r\n\r\n").head.reason,
+    EXPECT_EQ(parse_response("HTTP/1.1 200 OK \t fine\r\nContent-Length: 0\r\n\r\n").head.reason,
               "OK \t fine");
 }
 
@@ -77,7 +78,7 @@ class ResponseFramingTest : public ::testing::TestWithParam<framing_case> {};
 TEST_P(ResponseFramingTest, DelimitsTheBody)
 {
     auto const& c = GetParam();
-    auto const r = parse(c.input, c.request);
+    auto const r = parse_response(c.input, c.request);
     ASSERT_EQ(r.result, parse_status::complete) << r.error.reason;
     EXPECT_EQ(r.head.framing, c.framing);
     EXPECT_EQ(r.head.keep_alive, c.keep_alive);
@@ -155,18 +156,18 @@ INSTANTIATE_TEST_SUITE_P(
                      request_facts{.connect = true}, response_framing::content_length, true}),
     [](auto const& test_info) { return std::string{test_info.param.name}; });
 
-struct reject_case {
+struct response_reject_case {
     char const* name;
     std::string input;
     std::string_view reason;
 };
 
-class ResponseRejectTest : public ::testing::TestWithParam<reject_case> {};
+class ResponseRejectTest : public ::testing::TestWithParam<response_reject_case> {};
 
 TEST_P(ResponseRejectTest, Refuses)
 {
     auto const& c = GetParam();
-    auto const r = parse(c.input);
+    auto const r = parse_response(c.input);
     ASSERT_EQ(r.result, parse_status::error);
     EXPECT_EQ(r.error.reason, c.reason);
 }
@@ -174,39 +175,44 @@ TEST_P(ResponseRejectTest, Refuses)
 INSTANTIATE_TEST_SUITE_P(
     Refusals, ResponseRejectTest,
     ::testing::Values(
-        reject_case{"NotHttp", "SSH-2.0-OpenSSH\r\n\r\n", "invalid status line"},
-        reject_case{"LowerCaseVersion", "http/1.1 200 OK\r\n\r\n", "invalid status line"},
-        reject_case{"Http2", "HTTP/2.0 200 OK\r\n\r\n", "unsupported HTTP version"},
-        reject_case{"Http09", "HTTP/0.9 200 OK\r\n\r\n", "unsupported HTTP version"},
-        reject_case{"TwoDigitStatus", "HTTP/1.1 20 OK\r\n\r\n", "invalid status line"},
-        reject_case{"FourDigitStatus", "HTTP/1.1 2000 OK\r\n\r\n", "invalid status line"},
-        reject_case{"StatusBelow100", "HTTP/1.1 099 Odd\r\n\r\n", "invalid status code"},
-        reject_case{"BareLfAfterStatus", "HTTP/1.1 200 OK\n\r\n", "bare LF"},
-        reject_case{"BareCrAfterStatus", "HTTP/1.1 200 OK\rX\r\n\r\n", "bare CR"},
-        reject_case{"NulInReason", std::string{"HTTP/1.1 200 O\0K\r\n\r\n", 19}, "NUL byte"},
-        reject_case{"ObsFold", "HTTP/1.1 200 OK\r\nA: b\r\n c\r\n\r\n", "obsolete line folding"},
-        reject_case{"SpaceBeforeColon", "HTTP/1.1 200 OK\r\nA : b\r\n\r\n",
-                    "whitespace before colon"},
-        reject_case{"LengthAndChunked",
-                    "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
-                    "both Transfer-Encoding and Content-Length"},
-        reject_case{"DifferentLengths",
-                    "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
-                    "invalid Content-Length"},
-        reject_case{"LengthList", "HTTP/1.1 200 OK\r\nContent-Length: 3, 3\r\n\r\n",
-                    "invalid Content-Length"},
-        reject_case{"NegativeLength", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
-                    "invalid Content-Length"},
-        reject_case{"HugeLength", "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n",
-                    "invalid Content-Length"},
-        reject_case{"GzipTransferCoding",
-                    "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
-                    "unsupported transfer coding"},
-        reject_case{"ChunkedTwice",
-                    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n",
-                    "invalid Transfer-Encoding"},
-        reject_case{"TransferEncodingIn10", "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
-                    "Transfer-Encoding in HTTP/1.0"}),
+        response_reject_case{"NotHttp", "SSH-2.0-OpenSSH\r\n\r\n", "invalid status line"},
+        response_reject_case{"LowerCaseVersion", "http/1.1 200 OK\r\n\r\n", "invalid status line"},
+        response_reject_case{"Http2", "HTTP/2.0 200 OK\r\n\r\n", "unsupported HTTP version"},
+        response_reject_case{"Http09", "HTTP/0.9 200 OK\r\n\r\n", "unsupported HTTP version"},
+        response_reject_case{"TwoDigitStatus", "HTTP/1.1 20 OK\r\n\r\n", "invalid status line"},
+        response_reject_case{"FourDigitStatus", "HTTP/1.1 2000 OK\r\n\r\n", "invalid status line"},
+        response_reject_case{"StatusBelow100", "HTTP/1.1 099 Odd\r\n\r\n", "invalid status code"},
+        response_reject_case{"BareLfAfterStatus", "HTTP/1.1 200 OK\n\r\n", "bare LF"},
+        response_reject_case{"BareCrAfterStatus", "HTTP/1.1 200 OK\rX\r\n\r\n", "bare CR"},
+        response_reject_case{"NulInReason", std::string{"HTTP/1.1 200 O\0K\r\n\r\n", 19},
+                             "NUL byte"},
+        response_reject_case{"ObsFold", "HTTP/1.1 200 OK\r\nA: b\r\n c\r\n\r\n",
+                             "obsolete line folding"},
+        response_reject_case{"SpaceBeforeColon", "HTTP/1.1 200 OK\r\nA : b\r\n\r\n",
+                             "whitespace before colon"},
+        response_reject_case{
+            "LengthAndChunked",
+            "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+            "both Transfer-Encoding and Content-Length"},
+        response_reject_case{"DifferentLengths",
+                             "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
+                             "invalid Content-Length"},
+        response_reject_case{"LengthList", "HTTP/1.1 200 OK\r\nContent-Length: 3, 3\r\n\r\n",
+                             "invalid Content-Length"},
+        response_reject_case{"NegativeLength", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+                             "invalid Content-Length"},
+        response_reject_case{"HugeLength",
+                             "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n",
+                             "invalid Content-Length"},
+        response_reject_case{"GzipTransferCoding",
+                             "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+                             "unsupported transfer coding"},
+        response_reject_case{"ChunkedTwice",
+                             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n",
+                             "invalid Transfer-Encoding"},
+        response_reject_case{"TransferEncodingIn10",
+                             "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+                             "Transfer-Encoding in HTTP/1.0"}),
     [](auto const& test_info) { return std::string{test_info.param.name}; });
 
 TEST(ResponseParserTest, NeedsMoreAtEveryPrefix)
@@ -214,10 +220,10 @@ TEST(ResponseParserTest, NeedsMoreAtEveryPrefix)
     std::string const input = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
                               "Transfer-Encoding: chunked\r\n\r\n";
     for (std::size_t n = 0; n < input.size(); ++n) {
-        auto const r = parse(std::string_view{input}.substr(0, n));
+        auto const r = parse_response(std::string_view{input}.substr(0, n));
         EXPECT_EQ(r.result, parse_status::need_more) << n;
     }
-    EXPECT_EQ(parse(input).result, parse_status::complete);
+    EXPECT_EQ(parse_response(input).result, parse_status::complete);
 }
 
 TEST(ResponseParserTest, EnforcesLimits)
@@ -226,16 +232,19 @@ TEST(ResponseParserTest, EnforcesLimits)
     limits.max_line_size = 32;
     limits.max_field_size = 32;
     limits.max_fields = 2;
-    EXPECT_EQ(parse("HTTP/1.1 200 " + std::string(40, 'x') + "\r\n\r\n", {}, limits).error.reason,
+    EXPECT_EQ(parse_response("HTTP/1.1 200 " + std::string(40, 'x') + "\r\n\r\n", {}, limits)
+                  .error.reason,
               "status line too long");
     // Decided before the line ends: a server cannot make us buffer an endless status line.
-    EXPECT_EQ(parse("HTTP/1.1 200 " + std::string(40, 'x'), {}, limits).result,
+    EXPECT_EQ(parse_response("HTTP/1.1 200 " + std::string(40, 'x'), {}, limits).result,
               parse_status::error);
-    EXPECT_EQ(parse("HTTP/1.1 200 OK\r\nA: " + std::string(40, 'x') + "\r\n\r\n", {}, limits)
-                  .error.reason,
-              "header field too long");
-    EXPECT_EQ(parse("HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n", {}, limits).error.reason,
-              "too many header fields");
+    EXPECT_EQ(
+        parse_response("HTTP/1.1 200 OK\r\nA: " + std::string(40, 'x') + "\r\n\r\n", {}, limits)
+            .error.reason,
+        "header field too long");
+    EXPECT_EQ(
+        parse_response("HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n", {}, limits).error.reason,
+        "too many header fields");
 }
 
 } // namespace
