@@ -4,8 +4,12 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
+# Sanitizer reports stop the test with a stack; a finding is never only a log line.
+ASAN_OPTIONS ?= abort_on_error=0:detect_leaks=1:detect_stack_use_after_return=0
+UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
+TSAN_OPTIONS ?= halt_on_error=1:second_deadlock_stack=1
 
-.PHONY: all deps configure build demo test unit bench fuzz fuzz-build fuzz-smoke format format-check consumer clean
+.PHONY: all deps configure build demo test unit bench soak fuzz fuzz-build fuzz-smoke sanitize asan-test tsan-test format format-check consumer clean
 
 all: build
 
@@ -24,29 +28,31 @@ build: deps configure
 demo: build
 	$(BUILD_DIR)/tools/ahttp/ahttp demo
 
-# Every test: unit, loopback integration (curl, python peers) and the find_package consumer.
+# Every test: unit, loopback integration (curl, python peers) and the find_package consumer,
+# then the fuzz smoke pass and the sanitizer runs.
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) --timeout 300
 	bash tests/cmake_consumer/run.sh $(BUILD_DIR)
 	$(MAKE) fuzz-smoke
+	$(MAKE) sanitize
 
-bench: build
-	bash bench/load/run.sh $(BUILD_DIR)
-	bash bench/client/run.sh $(BUILD_DIR)
-	bash bench/cli/run.sh $(BUILD_DIR)
-	bash bench/websocket/run.sh $(BUILD_DIR)
+# The library's whole test suite under ASan + UBSan, and its multi-threaded tests (workers,
+# to_thread, test servers beside clients, the client pool) under TSan. The examples' and the
+# command-line tool's tests run in the release build only (see docs/security.md).
+sanitize: asan-test tsan-test
 
-# libFuzzer targets under ASan+UBSan (clang), FUZZ_SECONDS each (default 60).
-fuzz: deps fuzz-build
-	bash tests/fuzz/run.sh build/fuzz
+asan-test: deps
+	cmake --preset ci-asan
+	cmake --build --preset ci-asan -j $(JOBS)
+	ASAN_OPTIONS=$(ASAN_OPTIONS) UBSAN_OPTIONS=$(UBSAN_OPTIONS) \
+	  ctest --test-dir build/ci-asan --output-on-failure -j $(JOBS) --timeout 600
 
-fuzz-build:
-	cmake --preset fuzz
-	cmake --build --preset fuzz -j $(JOBS)
-
-# The fuzz targets' deterministic smoke pass that `make test` (and so CI) runs.
-fuzz-smoke: fuzz-build
-	FUZZ_RUNS=200000 bash tests/fuzz/run.sh build/fuzz
+TSAN_TESTS := runtime/ahttp_runtime_tests web/ahttp_web_tests client/ahttp_client_tests
+tsan-test: deps
+	cmake --preset ci-tsan
+	cmake --build --preset ci-tsan -j $(JOBS) --target $(notdir $(TSAN_TESTS))
+	set -e; for t in $(TSAN_TESTS); do \
+	  TSAN_OPTIONS=$(TSAN_OPTIONS) timeout 900 build/ci-tsan/tests/$$t --gtest_brief=1; done
 
 format:
 	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i
