@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: BSL-1.0
 // The client's cookie store (RFC 6265 §5.3 storage model, §5.4 the Cookie header).
+#include "client/url_repair.hpp"
 #include "http/text.hpp"
 
 #include <ahttp/client/cookie_jar.hpp>
 
 #include <boost/url/parse.hpp>
-#include <boost/url/url_view.hpp>
+#include <boost/url/url.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -22,18 +23,25 @@ struct url_parts {
 
 std::optional<url_parts> split(std::string_view text)
 {
-    auto const u = boost::urls::parse_uri(text);
-    if (!u || !u->has_authority()) {
+    auto const parsed = boost::urls::parse_uri(text);
+    if (!parsed || !parsed->has_authority()) {
+        return std::nullopt;
+    }
+    boost::urls::url url{*parsed};
+    if (!detail::repair_cut_host(url)) {
         return std::nullopt;
     }
     url_parts p;
-    p.is_ip = u->host_type() == boost::urls::host_type::ipv4 ||
-              u->host_type() == boost::urls::host_type::ipv6;
-    p.host = u->host_type() == boost::urls::host_type::ipv6 ? u->host_ipv6_address().to_string()
-                                                            : std::string{u->host()};
+    p.is_ip = url.host_type() == boost::urls::host_type::ipv4 ||
+              url.host_type() == boost::urls::host_type::ipv6;
+    p.host = url.host_type() == boost::urls::host_type::ipv6 ? url.host_ipv6_address().to_string()
+                                                             : std::string{url.host()};
     http::detail::lower_ascii_in_place(p.host);
-    p.path = u->encoded_path().empty() ? "/" : std::string{u->encoded_path()};
-    std::string const scheme = http::detail::lower_ascii(u->scheme());
+    if (!http::detail::is_clean_host(p.host)) {
+        return std::nullopt;
+    }
+    p.path = url.encoded_path().empty() ? "/" : std::string{url.encoded_path()};
+    std::string const scheme = http::detail::lower_ascii(url.scheme());
     p.secure = scheme == "https" || scheme == "wss";
     return p;
 }

@@ -3,6 +3,8 @@
 #include "client/connector.hpp"
 #include "client/multipart_body.hpp"
 #include "client/response_state.hpp"
+#include "client/target.hpp"
+#include "client/url_repair.hpp"
 #include "http/text.hpp"
 
 #include <ahttp/client/errors.hpp>
@@ -28,169 +30,12 @@ namespace urls = boost::urls;
 using detail::clock;
 using detail::deadline;
 
-// ---- URLs --------------------------------------------------------------------------------
+// ---- URLs (client/target.hpp) -------------------------------------------------------------
 
-} // namespace
-
-namespace detail {
-
-/// A parsed absolute http URL, ready to be requested. Never changed once made: the session
-/// caches and shares them (see target_cache).
-struct target {
-    urls::url url;
-    std::string text; ///< url.buffer(), as response::url() and errors show it
-    std::optional<http::basic_auth> userinfo; ///< "user:password@" taken out of the URL
-    detail::origin origin;                    ///< without a proxy (the proxy is chosen per request)
-    std::string key;                          ///< origin.key(): the pool key when no proxy is used
-    std::string host_field; ///< the Host header: host, plus the port when not the default
-    std::string request_target;
-    /// The request head as last serialized for a "plain" request to this target (see
-    /// send_request): the same bytes every time, so serialized once. Empty until then.
-    mutable std::string plain_head;
-    mutable http::method plain_method = http::method::get;
-};
-
-/// The targets of the last few URL strings a session requested without params: a client
-/// that fetches the same URLs again (the common case) parses each once. Keyed by the text as
-/// passed; the session's base_url never changes, so the text alone decides the target.
-struct target_cache {
-    static constexpr std::size_t capacity = 16;
-    struct entry {
-        std::string text;
-        std::shared_ptr<target const> where;
-    };
-    std::vector<entry> entries;
-    std::size_t next_victim = 0; ///< round robin once full
-
-    std::shared_ptr<target const> const* find(std::string_view text) const noexcept
-    {
-        for (entry const& e : entries) {
-            if (e.text == text) {
-                return &e.where;
-            }
-        }
-        return nullptr;
-    }
-    void insert(std::string_view text, std::shared_ptr<target const> where)
-    {
-        if (text.size() > 2048) {
-            return; // not worth keeping
-        }
-        if (entries.size() < capacity) {
-            entries.push_back({std::string{text}, std::move(where)});
-            return;
-        }
-        entry& victim = entries[next_victim];
-        next_victim = (next_victim + 1) % capacity;
-        victim.text.assign(text);
-        victim.where = std::move(where);
-    }
-};
-
-} // namespace detail
-
-namespace {
-
+using detail::cached_target;
+using detail::make_target;
+using detail::resolve_url;
 using detail::target;
-
-target make_target(urls::url url)
-{
-    std::string const text{url.buffer()};
-    if (!url.has_scheme()) {
-        throw invalid_url{"URL has no scheme", text};
-    }
-    url.normalize_scheme();
-    std::string const scheme{url.scheme()};
-    if (scheme != "http" && scheme != "https") {
-        throw invalid_url{"unsupported URL scheme '" + scheme + "'", text};
-    }
-    if (!url.has_authority() || url.encoded_host().empty()) {
-        throw invalid_url{"URL has no host", text};
-    }
-    target t;
-    if (url.has_userinfo()) {
-        // Credentials in the URL become Basic auth, and never go on the wire in the URL.
-        t.userinfo = http::basic_auth{url.user(), url.password()};
-        url.remove_userinfo();
-    }
-    t.origin.scheme = scheme;
-    if (url.host_type() == urls::host_type::ipv6) {
-        t.origin.host = url.host_ipv6_address().to_string();
-    } else {
-        t.origin.host = url.host();
-        http::detail::lower_ascii_in_place(t.origin.host);
-    }
-    std::uint16_t const default_port = scheme == "https" ? 443 : 80;
-    t.origin.port = default_port;
-    t.host_field = std::string{url.encoded_host_and_port()};
-    if (url.has_port()) {
-        std::uint16_t port = 0;
-        auto const p = url.port();
-        auto const [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
-        if (ec != std::errc{} || end != p.data() + p.size() || port == 0) {
-            throw invalid_url{"invalid port", text};
-        }
-        t.origin.port = port;
-        if (port == default_port) {
-            t.host_field = std::string{url.encoded_host()};
-        }
-    }
-    t.request_target = url.encoded_path().empty() ? "/" : std::string{url.encoded_path()};
-    if (url.has_query()) {
-        t.request_target.push_back('?');
-        t.request_target.append(url.encoded_query());
-    }
-    url.remove_fragment();
-    t.url = std::move(url);
-    t.text.assign(t.url.buffer());
-    t.key = t.origin.key();
-    return t;
-}
-
-/// Parses `text` (relative to `base` if given) and appends `params` to its query.
-target resolve_url(std::string_view base, std::string_view text, http::query_params const& params)
-{
-    auto parsed = urls::parse_uri_reference(text);
-    if (!parsed) {
-        throw invalid_url{"malformed URL", std::string{text}};
-    }
-    urls::url url;
-    if (parsed->has_scheme()) {
-        url = *parsed;
-    } else if (!base.empty()) {
-        auto const b = urls::parse_uri(base);
-        if (!b) {
-            throw invalid_url{"malformed base_url", std::string{base}};
-        }
-        if (auto r = urls::resolve(*b, *parsed, url); !r) {
-            throw invalid_url{"cannot resolve against base_url", std::string{text}};
-        }
-    } else {
-        throw invalid_url{"URL has no scheme (and the session has no base_url)", std::string{text}};
-    }
-    if (!params.empty()) {
-        std::string query{url.encoded_query()};
-        if (!query.empty()) {
-            query.push_back('&');
-        }
-        query.append(params.encode());
-        url.set_encoded_query(query);
-    }
-    return make_target(std::move(url));
-}
-
-/// resolve_url() of a URL without params, from the session's cache when it was seen before.
-std::shared_ptr<target const> cached_target(detail::target_cache& cache, std::string_view base,
-                                            std::string_view text)
-{
-    if (auto const* hit = cache.find(text)) {
-        return *hit;
-    }
-    http::query_params const none;
-    auto made = std::make_shared<target const>(resolve_url(base, text, none));
-    cache.insert(text, made);
-    return made;
-}
 
 // ---- proxies -----------------------------------------------------------------------------
 
@@ -198,10 +43,16 @@ std::shared_ptr<target const> cached_target(detail::target_cache& cache, std::st
 /// is the same: host names are always resolved by the SOCKS server).
 detail::proxy_route parse_proxy(std::string_view text)
 {
-    auto const parsed = urls::parse_uri(text);
-    if (!parsed || !parsed->has_authority() || parsed->encoded_host().empty()) {
+    auto const parsed_text = urls::parse_uri(text);
+    std::optional<urls::url> repaired;
+    if (parsed_text) {
+        repaired.emplace(*parsed_text);
+    }
+    if (!repaired || !detail::repair_cut_host(*repaired) || !repaired->has_authority() ||
+        repaired->encoded_host().empty()) {
         throw invalid_url{"malformed proxy URL", std::string{text}};
     }
+    urls::url const* const parsed = &*repaired;
     std::string const scheme = http::detail::lower_ascii(parsed->scheme());
     detail::proxy_route route;
     if (scheme == "socks5" || scheme == "socks5h") {

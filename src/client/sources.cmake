@@ -11,6 +11,8 @@ list(APPEND AHTTP_SOURCES
   client/multipart_body.cpp
   client/response.cpp
   client/sse_parser.cpp
+  client/target.cpp
+  client/url_repair.cpp
   client/session.cpp
   client/ws_connect.cpp
 )

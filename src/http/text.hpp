@@ -59,4 +59,20 @@ inline std::string lower_ascii(std::string_view s)
     return out;
 }
 
+/// Whether a decoded host name is one a resolver and TLS read as we do: not empty, with no
+/// control byte (a percent-encoded NUL, CR or LF) and no space.
+inline bool is_clean_host(std::string_view host) noexcept
+{
+    if (host.empty()) {
+        return false;
+    }
+    for (char const c : host) {
+        auto const byte = static_cast<unsigned char>(c);
+        if (byte <= 0x20 || byte == 0x7F) {
+            return false;
+        }
+    }
+    return true;
+}
+
 } // namespace ahttp::http::detail

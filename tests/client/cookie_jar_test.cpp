@@ -86,4 +86,13 @@ TEST(CookieJarTest, SetAndClear)
     EXPECT_EQ(jar.size(), 0u);
 }
 
+TEST(CookieJarTest, IgnoresUrlsWhoseHostDecodesToControlBytes)
+{
+    client::cookie_jar jar;
+    EXPECT_FALSE(jar.update("a=1", "http://example.com%00.evil/"));
+    EXPECT_TRUE(jar.update("b=2", "http://example.com/"));
+    EXPECT_EQ(jar.header_for("http://example.com%00/"), "");
+    EXPECT_EQ(jar.header_for("http://example.com/"), "b=2");
+}
+
 } // namespace

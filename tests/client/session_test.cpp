@@ -659,7 +659,10 @@ TEST_F(SessionTest, RelativeUrlsUseBaseUrl)
 TEST(SessionUrlTest, RejectsUnusableUrls)
 {
     for (std::string url :
-         {"not a url", "ftp://127.0.0.1/", "/relative", "http://", "http://127.0.0.1:99999/"}) {
+         {"not a url", "ftp://127.0.0.1/", "/relative", "http://", "http://127.0.0.1:99999/",
+          // A host that decodes to a NUL, CR, LF or space: the resolver would stop at the
+          // NUL and TLS would check another name.
+          "http://127.0.0.1%00.example.com/", "http://a%0d%0ab.example/", "http://a%20b/"}) {
         EXPECT_THROW(ahttp::run([&]() -> awaitable<void> {
                          client::session session = co_await make_session();
                          co_await session.get(url);

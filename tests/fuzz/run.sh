@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build/fuzz}
 status=0
-for target in request_stream response_stream chunked query_cookie sse_parser websocket_frames decoder multipart router differential; do
+for target in request_stream response_stream chunked query_cookie sse_parser websocket_frames decoder multipart router differential client_url; do
   if [[ -n ${FUZZ_RUNS:-} ]]; then
     work=$(mktemp -d)
     budget=(-runs="$FUZZ_RUNS" -seed=1)
