@@ -9,7 +9,7 @@ ASAN_OPTIONS ?= abort_on_error=0:detect_leaks=1:detect_stack_use_after_return=0
 UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 TSAN_OPTIONS ?= halt_on_error=1:second_deadlock_stack=1
 
-.PHONY: all deps configure build demo test unit bench soak fuzz fuzz-build fuzz-smoke sanitize asan-test tsan-test format format-check consumer clean
+.PHONY: all deps configure build demo test unit bench soak fuzz fuzz-build fuzz-smoke sanitize asan-test tsan-test tidy format format-check consumer clean
 
 all: build
 
@@ -53,6 +53,37 @@ tsan-test: deps
 	cmake --build --preset ci-tsan -j $(JOBS) --target $(notdir $(TSAN_TESTS))
 	set -e; for t in $(TSAN_TESTS); do \
 	  TSAN_OPTIONS=$(TSAN_OPTIONS) timeout 900 build/ci-tsan/tests/$$t --gtest_brief=1; done
+
+bench: build
+	bash bench/load/run.sh $(BUILD_DIR)
+	bash bench/client/run.sh $(BUILD_DIR)
+	bash bench/cli/run.sh $(BUILD_DIR)
+	bash bench/websocket/run.sh $(BUILD_DIR)
+
+# Ten minutes (SOAK_SECONDS) of mixed load against a server; fails on RSS growth over 5% after
+# the first minute, on any unexpected response, or on an unclean exit. Not part of `make test`.
+soak: build
+	bash bench/soak/run.sh $(BUILD_DIR)
+
+# libFuzzer targets under ASan+UBSan (clang), FUZZ_SECONDS each (default 60).
+fuzz: deps fuzz-build
+	bash tests/fuzz/run.sh build/fuzz
+
+fuzz-build:
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS)
+
+# The fuzz targets' deterministic smoke pass that `make test` (and so CI) runs.
+fuzz-smoke: fuzz-build
+	FUZZ_RUNS=200000 bash tests/fuzz/run.sh build/fuzz
+
+# clang-tidy (.clang-tidy) on the C++ files changed since TIDY_BASE (default: the last
+# commit). Its own configure without unity batches: clang-tidy needs each file's command.
+TIDY_BASE ?= HEAD~1
+tidy:
+	cmake --preset release -B build/tidy -DCMAKE_UNITY_BUILD=OFF > /dev/null
+	git diff --name-only --diff-filter=AM $(TIDY_BASE) -- '*.cpp' | grep -v '^tests/fuzz/' | \
+	  xargs -r run-clang-tidy -quiet -p build/tidy -j $(JOBS)
 
 format:
 	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i
