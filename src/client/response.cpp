@@ -84,6 +84,7 @@ void response_state::reset() noexcept
     chunked = wire::chunked_decoder{};
     body_done = false;
     decoder.reset();
+    release_when_decoded = false;
     std::string{}.swap(decoded); // may have grown large: not kept
     decoded_offset = 0;
     body.reset();
@@ -117,6 +118,10 @@ void response_state::finish_body()
         piece_owner = conn.shared_conn();
         // Bytes after the body on an idle connection mean the server is out of step.
         bool const clean = conn.conn().buffered().empty();
+        if (decoder && keep_alive && clean) {
+            release_when_decoded = true;
+            return;
+        }
         conn.release(keep_alive && clean);
     }
 }
@@ -218,13 +223,19 @@ awaitable<std::string_view> response_state::read_piece(std::size_t max_size)
         if (raw.empty()) {
             if (error_code const ec = decoder->finish()) {
                 decoder.reset();
-                fail_io(ec, "response body could not be decoded");
+                release_when_decoded = false;
+                fail_io(ec, "response body could not be decoded"); // closes the connection
+            }
+            if (release_when_decoded) {
+                release_when_decoded = false;
+                conn.release(true);
             }
             co_return std::string_view{};
         }
         if (error_code const ec = decoder->write(raw, decoded)) {
             decoder.reset();
-            fail_io(ec, "response body could not be decoded");
+            release_when_decoded = false;
+            fail_io(ec, "response body could not be decoded"); // closes the connection
         }
     }
 }
@@ -240,6 +251,10 @@ awaitable<bool> response_state::discard(std::size_t limit)
             body_done = true;
             co_return false;
         }
+    }
+    if (release_when_decoded) { // skipped, not decoded: the framing alone says it is reusable
+        release_when_decoded = false;
+        conn.release(true);
     }
     co_return true;
 }

@@ -38,10 +38,14 @@ struct response_state {
     wire::chunked_decoder chunked;
     bool body_done = false;
     std::optional<compression::decoder> decoder; ///< set when decoding a Content-Encoding
-    std::string decoded;                         ///< decoded bytes not yet handed out
-    std::size_t decoded_offset = 0;              ///< where the next piece of them starts
-    std::optional<std::string> body;             ///< read()'s result, kept
-    std::string line_pending;                    ///< read_line(): bytes after the last line
+    /// The body's framing ended cleanly but the decoder has not yet accepted its end: the
+    /// connection goes back to the pool only then (a body that does not decode is a server
+    /// not to trust with the next request).
+    bool release_when_decoded = false;
+    std::string decoded;             ///< decoded bytes not yet handed out
+    std::size_t decoded_offset = 0;  ///< where the next piece of them starts
+    std::optional<std::string> body; ///< read()'s result, kept
+    std::string line_pending;        ///< read_line(): bytes after the last line
 
     deadline total;              ///< the request's total deadline
     clock::duration sock_read{}; ///< no_timeout: off
