@@ -28,7 +28,7 @@ constexpr auto deferred_tuple = asio::as_tuple(asio::deferred);
 
 /// Read size: large enough for a typical response in one recv(), small enough to keep idle
 /// pooled connections cheap (the buffer shrinks back when a body was large).
-constexpr std::size_t read_size = 16 * 1024;
+constexpr std::size_t read_size = std::size_t{16} * 1024;
 
 } // namespace
 

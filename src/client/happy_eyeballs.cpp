@@ -21,7 +21,7 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 /// What the attempts and the coordinator share; attempts outlive the coordinator's frame
 /// when it is cancelled, so it is reference-counted.
 struct race {
-    explicit race(executor ex) : wake(ex, clock::time_point::max()) {}
+    explicit race(executor const& ex) : wake(ex, clock::time_point::max()) {}
     std::vector<std::unique_ptr<stream_socket>> sockets;
     std::optional<std::size_t> winner;
     std::size_t running = 0;

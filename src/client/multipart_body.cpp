@@ -84,7 +84,7 @@ multipart_body::multipart_body(form_data form)
 awaitable<error_code> multipart_body::write(connection& conn) const
 {
     // Small pieces are gathered into one buffer; file contents go out 64 KiB at a time.
-    constexpr std::size_t flush_at = 64 * 1024;
+    constexpr std::size_t flush_at = std::size_t{64} * 1024;
     std::string out;
     out.reserve(flush_at + 4096);
     auto const& parts = form_.parts();

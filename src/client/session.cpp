@@ -778,7 +778,7 @@ awaitable<response> send_request(session_options const& defaults,
             state->conn.release(false);
             throw invalid_url{"invalid redirect Location", std::string{*location}};
         }
-        co_await state->discard(64 * 1024);
+        co_await state->discard(std::size_t{64} * 1024);
         // RFC 9110 §15.4: 303 turns anything but HEAD into GET; 301 and 302 turn POST into
         // GET as browsers and aiohttp do; 307 and 308 repeat the request as it was.
         if ((code == 303 && out.method != http::method::head) ||
@@ -871,6 +871,7 @@ awaitable<response> send_retrying(session_options const& defaults,
         std::optional<response> result;
         // Named: a prvalue aggregate inside the co_await expression is miscompiled by g++ 12
         // (copied bitwise). A copy while more tries may follow, the original on the last.
+        // NOLINTNEXTLINE(bugprone-use-after-move): moved only on a try that is the last
         request_options this_try = may_retry ? options : std::move(options);
         std::optional<request_options> owned{std::move(this_try)};
         try {

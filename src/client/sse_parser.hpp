@@ -19,7 +19,9 @@ namespace ahttp::client::detail {
 /// last event ID buffer to the empty string" would forget the id after every reconnect).
 class sse_parser {
 public:
-    explicit sse_parser(std::size_t max_size = 4 * 1024 * 1024) : max_size_(max_size) {}
+    explicit sse_parser(std::size_t max_size = std::size_t{4} * 1024 * 1024) : max_size_(max_size)
+    {
+    }
 
     /// Starts a new body: a UTF-8 BOM may come first again; a partial line or event left by
     /// the previous body is discarded (§9.2.6: an incomplete event is not dispatched).

@@ -44,7 +44,7 @@ public:
 
 // Output given to the codec per step: enough to make progress, small enough that going past
 // the cap is noticed within one step.
-constexpr std::size_t step_size = 64 * 1024;
+constexpr std::size_t step_size = std::size_t{64} * 1024;
 
 } // namespace
 

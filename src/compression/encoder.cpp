@@ -25,7 +25,7 @@ namespace {
 // worst case up front), at least 4 KiB, at most 256 KiB so small writes stay cheap.
 std::size_t room_for(std::string const& out) noexcept
 {
-    return std::clamp<std::size_t>(out.capacity() - out.size(), 4096, 256 * 1024);
+    return std::clamp<std::size_t>(out.capacity() - out.size(), 4096, std::size_t{256} * 1024);
 }
 
 class copy_encoder final : public encoder::impl {

@@ -38,7 +38,7 @@ test_server::test_server(web::application& app, web::server_options options)
     impl_->runner = std::make_unique<web::app_runner>(app, std::move(options));
     std::promise<void> started;
     auto ready = started.get_future();
-    asio::co_spawn(impl_->context, impl_->runner->start(), [&started](std::exception_ptr e) {
+    asio::co_spawn(impl_->context, impl_->runner->start(), [&started](std::exception_ptr const& e) {
         e ? started.set_exception(e) : started.set_value();
     });
     impl_->thread = std::thread([this] { impl_->context.run(); });
@@ -66,7 +66,7 @@ void test_server::stop()
     std::promise<void> done;
     auto finished = done.get_future();
     asio::co_spawn(impl_->context, impl_->runner->shutdown(),
-                   [&done](std::exception_ptr) { done.set_value(); });
+                   [&done](std::exception_ptr const&) { done.set_value(); });
     finished.wait();
     impl_->guard.reset();
     impl_->context.stop();

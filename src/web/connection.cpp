@@ -43,17 +43,17 @@ constexpr auto deferred_tuple = asio::as_tuple(asio::deferred);
 
 /// Responses queued by pipelined requests are written together once the pipeline is empty,
 /// or as soon as they reach this size.
-constexpr std::size_t max_batch = 64 * 1024;
+constexpr std::size_t max_batch = std::size_t{64} * 1024;
 
 /// A body left unread by its handler is drained (to keep the connection) up to this size;
 /// beyond it the connection is closed instead, as Go's net/http does.
-constexpr std::uint64_t max_discard = 256 * 1024;
+constexpr std::uint64_t max_discard = std::uint64_t{256} * 1024;
 
 /// Bytes after the head kept free for body reads, so the head never has to move.
-constexpr std::size_t min_body_room = 8 * 1024;
+constexpr std::size_t min_body_room = std::size_t{8} * 1024;
 
 /// Files up to this size are copied into the response batch instead of sent with sendfile.
-constexpr std::uint64_t small_file_size = 32 * 1024;
+constexpr std::uint64_t small_file_size = std::uint64_t{32} * 1024;
 
 std::string peer_address(stream_protocol::socket& socket)
 {
@@ -622,7 +622,7 @@ awaitable<bool> connection::discard_body()
     std::uint64_t discarded = 0;
     try {
         while (!body_done_) {
-            auto const piece = co_await read_body(64 * 1024);
+            auto const piece = co_await read_body(std::size_t{64} * 1024);
             discarded += piece.size();
             if (discarded > max_discard) {
                 co_return false;
@@ -1008,7 +1008,7 @@ awaitable<void> connection::lingering_close()
         deadline_ = clock::now() + std::chrono::seconds{2};
         char sink[4096];
         std::size_t drained = 0;
-        while (drained < 64 * 1024) {
+        while (drained < std::size_t{64} * 1024) {
             auto [read_ec, n] =
                 co_await socket_.async_read_some(asio::buffer(sink), deferred_tuple);
             if (read_ec || n == 0) {

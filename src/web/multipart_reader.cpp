@@ -59,7 +59,7 @@ awaitable<http::multipart_parser::step> next_event(detail::multipart_state& s)
         if (s.pending.empty() && !s.parser.done()) {
             // The pending view points into the connection's buffer, which the next read
             // reuses: read only once everything before has been parsed.
-            std::string_view const piece = co_await s.req->read_chunk(64 * 1024);
+            std::string_view const piece = co_await s.req->read_chunk(std::size_t{64} * 1024);
             if (piece.empty()) {
                 if (!s.parser.finish()) {
                     throw_malformed(s.parser);
@@ -125,7 +125,7 @@ awaitable<std::string> body_part::read()
     std::size_t const limit = state_->req->app().options().client_max_size;
     std::string out;
     for (;;) {
-        std::string_view const piece = co_await read_chunk(64 * 1024);
+        std::string_view const piece = co_await read_chunk(std::size_t{64} * 1024);
         if (piece.empty()) {
             break;
         }

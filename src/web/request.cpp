@@ -76,7 +76,7 @@ awaitable<std::string> request::read()
         body.reserve(static_cast<std::size_t>(*content_length_));
     }
     for (;;) {
-        std::string_view piece = co_await channel_->read_body(64 * 1024);
+        std::string_view piece = co_await channel_->read_body(std::size_t{64} * 1024);
         if (piece.empty()) {
             break;
         }
@@ -130,7 +130,7 @@ awaitable<form_data> read_multipart_form(request& req, std::size_t limit)
         }
         detail::upload_file file;
         for (;;) {
-            std::string_view const piece = co_await part->read_chunk(64 * 1024);
+            std::string_view const piece = co_await part->read_chunk(std::size_t{64} * 1024);
             if (piece.empty()) {
                 break;
             }

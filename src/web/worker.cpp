@@ -139,12 +139,12 @@ awaitable<void> worker::accept_loop()
         }
         head_ = c;
         count_.fetch_add(1, std::memory_order_relaxed);
-        asio::co_spawn(
-            executor_, c->run(),
-            asio::bind_cancellation_slot(c->cancellation().slot(), [this, c](std::exception_ptr) {
-                unlink(*c);
-                delete c;
-            }));
+        asio::co_spawn(executor_, c->run(),
+                       asio::bind_cancellation_slot(c->cancellation().slot(),
+                                                    [this, c](std::exception_ptr const&) {
+                                                        unlink(*c);
+                                                        delete c;
+                                                    }));
     }
 }
 

@@ -65,7 +65,7 @@ public:
     /// keep-alive connection costs no buffer.
     std::unique_ptr<char[]> take_buffer(std::size_t& capacity);
     void give_back_buffer(std::unique_ptr<char[]> buffer, std::size_t capacity) noexcept;
-    static constexpr std::size_t buffer_size = 16 * 1024;
+    static constexpr std::size_t buffer_size = std::size_t{16} * 1024;
 
     void unlink(connection& c) noexcept;
 

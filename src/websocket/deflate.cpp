@@ -103,7 +103,7 @@ std::optional<deflate_offer> parse_offer(std::string_view extension)
     return offer;
 }
 
-constexpr std::size_t inflate_step = 16 * 1024;
+constexpr std::size_t inflate_step = std::size_t{16} * 1024;
 constexpr unsigned char deflate_tail[4] = {0x00, 0x00, 0xFF, 0xFF};
 
 } // namespace

@@ -22,11 +22,11 @@ namespace {
 
 // The read buffer starts small (idle connections are the common case: thousands of them
 // should not cost 16 KiB each) and doubles, up to the maximum, whenever a read fills it.
-constexpr std::size_t read_buffer_initial = 4 * 1024;
-constexpr std::size_t read_buffer_max = 64 * 1024;
+constexpr std::size_t read_buffer_initial = std::size_t{4} * 1024;
+constexpr std::size_t read_buffer_max = std::size_t{64} * 1024;
 // The reader pauses (TCP back-pressure reaches the peer) once this much waits for receive().
 constexpr std::size_t inbox_max_messages = 64;
-constexpr std::size_t inbox_max_bytes = 1024 * 1024;
+constexpr std::size_t inbox_max_bytes = std::size_t{1024} * 1024;
 // After our last frame, how long the peer gets to close its side before we drop it.
 constexpr auto linger_time = 2s;
 constexpr auto tuple = asio::as_tuple(asio::use_awaitable);

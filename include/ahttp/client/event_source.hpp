@@ -51,7 +51,7 @@ struct event_source_options {
     /// is then thrown); nullopt = never give up, as browsers do.
     std::optional<std::size_t> max_failed_connects{};
     /// A line or an event's data longer than this throws client::payload_error.
-    std::size_t max_event_size = 4 * 1024 * 1024;
+    std::size_t max_event_size = std::size_t{4} * 1024 * 1024;
 };
 
 /// The server answered an event-stream request with something else than a 200

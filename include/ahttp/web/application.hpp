@@ -39,7 +39,7 @@ private:
 struct application_options {
     /// Largest body request.read()/text()/json()/post() accept (aiohttp: 1 MiB); a request
     /// declaring a larger Content-Length is refused with 413 before its body is read.
-    std::size_t client_max_size = 1024 * 1024;
+    std::size_t client_max_size = std::size_t{1024} * 1024;
 };
 
 /// A lifecycle hook: `awaitable<void>(application&)`.

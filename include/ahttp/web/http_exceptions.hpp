@@ -36,6 +36,7 @@ private:
 };
 
 /// Declares `http_<name>` for a fixed status.
+// NOLINTBEGIN(bugprone-macro-parentheses): `name` is the class being declared
 #define AHTTP_DECLARE_HTTP_EXCEPTION(name, code)                                                   \
     class name : public http_exception {                                                           \
     public:                                                                                        \
@@ -61,6 +62,7 @@ AHTTP_DECLARE_HTTP_EXCEPTION(http_no_content, http::status::no_content);
 AHTTP_DECLARE_HTTP_EXCEPTION(http_not_modified, http::status::not_modified);
 
 #undef AHTTP_DECLARE_HTTP_EXCEPTION
+// NOLINTEND(bugprone-macro-parentheses)
 
 /// 405 with the Allow field listing `allowed` (e.g. "GET, HEAD").
 class http_method_not_allowed : public http_exception {
@@ -75,6 +77,7 @@ public:
     std::string_view location() const noexcept { return headers().value_or("Location", ""); }
 };
 
+// NOLINTBEGIN(bugprone-macro-parentheses): `name` is the class being declared
 #define AHTTP_DECLARE_REDIRECT(name, code)                                                         \
     class name : public http_redirection {                                                         \
     public:                                                                                        \
@@ -88,5 +91,6 @@ AHTTP_DECLARE_REDIRECT(http_temporary_redirect, http::status::temporary_redirect
 AHTTP_DECLARE_REDIRECT(http_permanent_redirect, http::status::permanent_redirect);
 
 #undef AHTTP_DECLARE_REDIRECT
+// NOLINTEND(bugprone-macro-parentheses)
 
 } // namespace ahttp::web

@@ -29,7 +29,7 @@ struct options {
     std::chrono::milliseconds close_timeout{10'000};
     /// The largest message accepted, after decompression; a bigger one fails the
     /// connection with 1009. 0 = no limit.
-    std::size_t max_message_size = 4 * 1024 * 1024;
+    std::size_t max_message_size = std::size_t{4} * 1024 * 1024;
     /// Negotiates permessage-deflate (RFC 7692). A server accepts a client's offer; a
     /// client offers it (aiohttp's client does not by default; browsers do).
     bool compress = true;
