@@ -295,7 +295,10 @@ error_code decoder::write(std::string_view data, std::string& out)
         out.resize(before + produced);
         total_out_ += produced;
         data.remove_prefix(consumed);
-        if (!ec && total_out_ > max_output_) {
+        // Past the cap is too large even when the same step also found the data corrupt (the
+        // codec may read on to a bad block header after filling the room): the verdict must
+        // not depend on how the input was split, and split input sees the cap first.
+        if (total_out_ > max_output_) {
             ec = decode_errc::too_large;
         }
         if (ec) {
