@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
-// Micro-benchmarks of the request-head parser and the chunked decoder (Google Benchmark).
+// Micro-benchmarks of the request and response head parsers and the chunked decoder (Google
+// Benchmark). Run: build/release/bench/ahttp_parser_bench
 #include "wire/request_parser.hpp"
+#include "wire/response_parser.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -14,6 +16,8 @@ using ahttp::wire::parse_error;
 using ahttp::wire::parse_status;
 using ahttp::wire::request_head;
 using ahttp::wire::request_parser;
+using ahttp::wire::response_head;
+using ahttp::wire::response_parser;
 
 constexpr std::string_view small_get = "GET /index.html HTTP/1.1\r\n"
                                        "Host: example.com\r\n"
@@ -77,6 +81,55 @@ void BM_ParseSmallGetInTwoHalves(benchmark::State& state)
     }
 }
 
+// What nginx answers to the client benchmark's GET (bench/client): five fields.
+constexpr std::string_view nginx_response = "HTTP/1.1 200 OK\r\n"
+                                            "Server: nginx/1.22.1\r\n"
+                                            "Date: Sun, 29 Nov 2026 22:45:27 GMT\r\n"
+                                            "Content-Type: text/plain\r\n"
+                                            "Content-Length: 5\r\n"
+                                            "Connection: keep-alive\r\n"
+                                            "\r\n"
+                                            "hello";
+
+// A CDN-style answer: more fields, longer values.
+constexpr std::string_view cdn_response =
+    "HTTP/1.1 200 OK\r\n"
+    "Content-Type: application/javascript; charset=utf-8\r\n"
+    "Content-Length: 48213\r\n"
+    "Connection: keep-alive\r\n"
+    "Cache-Control: public, max-age=31536000, immutable\r\n"
+    "Date: Sun, 29 Nov 2026 22:45:27 GMT\r\n"
+    "ETag: \"5f3a9c1e-bc55\"\r\n"
+    "Last-Modified: Tue, 10 Nov 2026 08:12:40 GMT\r\n"
+    "Vary: Accept-Encoding\r\n"
+    "Strict-Transport-Security: max-age=63072000; includeSubDomains; preload\r\n"
+    "X-Content-Type-Options: nosniff\r\n"
+    "Age: 3127\r\n"
+    "\r\n";
+
+void parse_response_head(benchmark::State& state, std::string_view input)
+{
+    response_parser const parser;
+    response_head head;
+    parse_error error;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(input.data());
+        parse_status const result = parser.parse(input, head, error, {});
+        benchmark::DoNotOptimize(result);
+        benchmark::DoNotOptimize(head);
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * input.size()));
+}
+
+void BM_ParseNginxResponse(benchmark::State& state)
+{
+    parse_response_head(state, nginx_response);
+}
+void BM_ParseCdnResponse(benchmark::State& state)
+{
+    parse_response_head(state, cdn_response);
+}
+
 void BM_DecodeChunked(benchmark::State& state)
 {
     std::string body;
@@ -101,6 +154,8 @@ void BM_DecodeChunked(benchmark::State& state)
 BENCHMARK(BM_ParseSmallGet);
 BENCHMARK(BM_ParseBrowserGet);
 BENCHMARK(BM_ParseSmallGetInTwoHalves);
+BENCHMARK(BM_ParseNginxResponse);
+BENCHMARK(BM_ParseCdnResponse);
 BENCHMARK(BM_DecodeChunked);
 
 } // namespace

@@ -29,7 +29,9 @@ using executor = boost::asio::any_io_executor;
 template <class T>
 T run(awaitable<T> main)
 {
-    boost::asio::io_context context{1};
+    // One thread runs it, so the reactor's per-socket mutex is only cost (two lock/unlock
+    // pairs per read). Other threads may still post to it (to_thread's results do).
+    boost::asio::io_context context{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
     std::exception_ptr failure;
     if constexpr (std::is_void_v<T>) {
         boost::asio::co_spawn(context, std::move(main),

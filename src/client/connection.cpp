@@ -37,7 +37,14 @@ deadline deadline::after(clock::duration d, timeout_phase phase) noexcept
     if (d == clock::duration::max()) {
         return {};
     }
-    auto const now = clock::now();
+    return after(d, phase, clock::now());
+}
+
+deadline deadline::after(clock::duration d, timeout_phase phase, clock::time_point now) noexcept
+{
+    if (d == clock::duration::max()) {
+        return {};
+    }
     // Saturate instead of overflowing for very long timeouts.
     auto const at = d >= clock::time_point::max() - now ? clock::time_point::max() : now + d;
     return {at, phase};

@@ -32,6 +32,8 @@ struct deadline {
     deadline earliest(deadline other) const noexcept { return other.at < at ? other : *this; }
     /// `now + d` blamed on `phase`, or none when `d` is no_timeout.
     static deadline after(clock::duration d, timeout_phase phase) noexcept;
+    /// The same from a `now` the caller read already (one clock read for several deadlines).
+    static deadline after(clock::duration d, timeout_phase phase, clock::time_point now) noexcept;
 };
 
 /// A connected socket with its buffered input. Owned by shared_ptr: the deadline timer's

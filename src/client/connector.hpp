@@ -60,6 +60,8 @@ struct connect_context {
     clock::duration pool_wait{};     ///< waiting for a slot (no_timeout: off)
     clock::duration dns{};           ///< name resolution (no_timeout: off)
     clock::duration tls_handshake{}; ///< the TLS handshake (no_timeout: off)
+    /// When the request started (its deadlines count from here): read once per request.
+    clock::time_point started{};
     /// The request is sent again on a new connection if a reused one turns out closed before
     /// any response byte (idempotent, body replayable): a connection released moments ago may
     /// then be lent without the liveness peek.
@@ -126,9 +128,9 @@ public:
     lease try_reuse(std::string_view key, connect_context const& context);
 
     /// Reserves the next moment a request may go to the origin whose key() is `key` under
-    /// the rate limit (now if there is none or the burst allows it); successive calls get
-    /// successive slots.
-    clock::time_point reserve_send_time(std::string_view key);
+    /// the rate limit; successive calls get successive slots. Returns nullopt when the
+    /// request may go now (no limit, or the burst allows it): no clock read without a limit.
+    std::optional<clock::time_point> reserve_send_time(std::string_view key);
 
     /// Closes the idle connections; later releases close theirs too.
     void close() noexcept;
@@ -152,7 +154,9 @@ private:
     void forget(connection const& conn) noexcept;
     host_pool& pool_for(std::string_view key);
     /// Pops idle connections (oldest first) until one may carry a request; null if none.
-    std::shared_ptr<connection> pop_idle(host_pool& pool, connect_context const& c) noexcept;
+    /// The oldest idle connection still fit for reuse at `now`, or null.
+    std::shared_ptr<connection> pop_idle(host_pool& pool, connect_context const& c,
+                                         clock::time_point now) noexcept;
     awaitable<void> take_slots(host_pool& pool, connect_context const& context);
     void return_slots(host_pool& pool) noexcept;
     awaitable<std::vector<boost::asio::ip::tcp::endpoint>> resolve(origin const& to,

@@ -37,8 +37,15 @@ spare_states::~spare_states()
 /// Whether a state is worth keeping: big buffers go back to the heap.
 bool worth_keeping(response_state const& s) noexcept
 {
-    return s.headers.entries().capacity() <= 64 && s.url.capacity() <= 4096 &&
-           s.request_wire.capacity() <= 4096 && s.head.fields.entries().capacity() <= 64;
+    if (s.headers.entries().capacity() > 64 || s.url.capacity() > 4096 ||
+        s.request_wire.capacity() > 4096 || s.head.fields.entries().capacity() > 64) {
+        return false;
+    }
+    std::size_t header_bytes = 0; // the header strings are kept for reuse too (see reset())
+    for (auto const& [name, value] : s.headers.entries()) {
+        header_bytes += name.capacity() + value.capacity();
+    }
+    return header_bytes <= 8192;
 }
 
 void recycle(std::unique_ptr<response_state> state) noexcept
@@ -76,7 +83,8 @@ void response_state::reset() noexcept
     status = http::status::ok;
     reason.clear();
     version_minor = 1;
-    headers.clear();
+    // headers: kept with their strings' storage, for exchange() to assign() over (it always
+    // does before anyone can see them); worth_keeping() bounds what they may hold.
     keep_alive = true;
     framing = wire::response_framing::none;
     remaining = 0;

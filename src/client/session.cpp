@@ -310,12 +310,15 @@ struct timeouts {
     clock::duration first_byte;
 };
 
-timeouts resolve_timeouts(client_timeout const& request, client_timeout const& session)
+/// The request's timeouts, its own over the session's over the defaults; the total deadline
+/// counts from `now`.
+timeouts resolve_timeouts(client_timeout const& request, client_timeout const& session,
+                          clock::time_point now)
 {
-    client_timeout const defaults = default_timeout();
+    static client_timeout const defaults = default_timeout();
     timeouts t;
-    t.total =
-        deadline::after(pick(request.total, session.total, defaults.total), timeout_phase::total);
+    t.total = deadline::after(pick(request.total, session.total, defaults.total),
+                              timeout_phase::total, now);
     t.connect = pick(request.connect, session.connect, defaults.connect);
     t.sock_connect = pick(request.sock_connect, session.sock_connect, defaults.sock_connect);
     t.sock_read = pick(request.sock_read, session.sock_read, defaults.sock_read);
@@ -437,6 +440,63 @@ awaitable<response> session::options(std::string_view url, request_options optio
 
 namespace {
 
+/// Wraps one piece of a streamed body as a chunk (RFC 9112 §7.1), in place; an empty piece
+/// becomes the last chunk.
+void frame_as_chunk(std::string& piece)
+{
+    char size[20];
+    auto const end = std::to_chars(size, size + sizeof size, piece.size(), 16).ptr;
+    std::string chunk{size, end};
+    chunk.append("\r\n").append(piece).append("\r\n"); // the last chunk: "0\r\n\r\n"
+    piece.swap(chunk);
+}
+
+/// Copies the parsed head (`state.head`, views into the connection's buffer) into the
+/// state's own fields.
+void adopt_head(detail::response_state& state, http::method method)
+{
+    wire::response_head const& head = state.head;
+    state.method = method;
+    state.status = static_cast<http::status>(head.status);
+    state.reason.assign(head.reason);
+    state.version_minor = head.version_minor;
+    state.headers.assign(head.fields); // into the recycled strings: no allocation
+    state.framing = head.framing;
+    state.remaining = head.content_length;
+    state.declared_length = head.content_length;
+    state.keep_alive = head.keep_alive;
+}
+
+/// Sends a multipart or streamed body after the head: a coroutine of its own, so that the
+/// frame of every exchange does not carry what only these need.
+awaitable<bool> send_body(detail::connection& c, detail::multipart_body const* multipart,
+                          body_stream const* stream, timeouts const& t, exchange_failure& failure)
+{
+    if (multipart != nullptr) {
+        if (error_code const ec = co_await multipart->write(c)) {
+            failure = {ec, true, "cannot send the request body"};
+            co_return false;
+        }
+    }
+    if (stream != nullptr) {
+        // Chunked (RFC 9112 §7.1): each piece as it comes, then the last chunk.
+        for (;;) {
+            std::string chunk = co_await (*stream)();
+            bool const last = chunk.empty();
+            frame_as_chunk(chunk);
+            c.set_deadline(t.total);
+            if (error_code const ec = co_await c.write(chunk)) {
+                failure = {ec, false, "cannot send the request body"};
+                co_return false;
+            }
+            if (last) {
+                break;
+            }
+        }
+    }
+    co_return true;
+}
+
 /// Sends `state.request_wire` on `conn` and reads a final response head into `state`.
 /// Returns false with the failure instead of throwing when nothing came back, so the caller
 /// can retry.
@@ -463,34 +523,9 @@ awaitable<bool> exchange(detail::lease& conn, detail::response_state& state,
             co_return false;
         }
     }
-    if (multipart != nullptr) {
-        if (error_code const ec = co_await multipart->write(c)) {
-            failure = {ec, true, "cannot send the request body"};
-            co_return false;
-        }
-    }
-    if (stream != nullptr) {
-        // Chunked (RFC 9112 §7.1): each piece as it comes, then the last chunk.
-        for (;;) {
-            std::string piece = co_await (*stream)();
-            char size[20];
-            auto const end = std::to_chars(size, size + sizeof size, piece.size(), 16).ptr;
-            std::string chunk{size, end};
-            chunk.append("\r\n");
-            if (piece.empty()) {
-                chunk.append("\r\n");
-            } else {
-                chunk.append(piece).append("\r\n");
-            }
-            c.set_deadline(t.total);
-            if (error_code const ec = co_await c.write(chunk)) {
-                failure = {ec, false, "cannot send the request body"};
-                co_return false;
-            }
-            if (piece.empty()) {
-                break;
-            }
-        }
+    if ((multipart != nullptr || stream != nullptr) &&
+        !co_await send_body(c, multipart, stream, t, failure)) {
+        co_return false;
     }
     first_byte_deadline = deadline::after(t.first_byte, timeout_phase::first_byte);
     wire::response_parser const parser;
@@ -532,18 +567,7 @@ awaitable<bool> exchange(detail::lease& conn, detail::response_state& state,
         }
         received = true;
     }
-    state.method = method;
-    state.status = static_cast<http::status>(head.status);
-    state.reason.assign(head.reason);
-    state.version_minor = head.version_minor;
-    state.headers.clear();
-    for (auto const& [name, value] : head.fields) {
-        state.headers.add(name, value);
-    }
-    state.framing = head.framing;
-    state.remaining = head.content_length;
-    state.declared_length = head.content_length;
-    state.keep_alive = head.keep_alive;
+    adopt_head(state, method);
     c.consume(head.head_size);
     head.fields.clear(); // its views point into the connection's buffer
     co_return true;
@@ -556,23 +580,17 @@ namespace {
 /// What a request without options uses (never changed: nothing is moved out of it).
 request_options const no_options{};
 
-/// One try of a request, redirects included. Raises for status only when `raise`. The
-/// deadlines are `*shared` (several tries share them), or start now when it is null.
-/// `owned` is empty for a request without options (no request_options to move around).
-awaitable<response> send_request(session_options const& defaults,
-                                 std::shared_ptr<detail::connector> pool,
-                                 detail::target_cache& targets, http::method method,
-                                 std::string_view url_text, std::optional<request_options> owned,
-                                 timeouts const* shared, bool raise)
-{
-    request_options const& options = owned ? *owned : no_options;
-    timeouts const t = shared ? *shared : resolve_timeouts(options.timeout, defaults.timeout);
-    // The same URL again (the common case) is not parsed again; params make a new one.
-    std::shared_ptr<target const> where =
-        options.params.empty() ? cached_target(targets, defaults.base_url, url_text)
-                               : std::make_shared<target const>(
-                                     resolve_url(defaults.base_url, url_text, options.params));
+// send_request() is a coroutine: g++ keeps every local and temporary of its body in the
+// coroutine frame, allocated per request. The steps that never suspend are functions of
+// their own, so the frame holds only what lives across a co_await (it was 2.6 KB).
 
+/// The request from the session's defaults and the request's options: fields merged, auth
+/// set, the one body taken out of `owned`. `plain` says whether the options add nothing to
+/// the head (no fields, no auth, no body). Throws client_error on a bad combination.
+outgoing make_outgoing(session_options const& defaults, request_options const& options,
+                       std::unique_ptr<request_options> const& owned, target const& where,
+                       http::method method, std::string_view url_text, bool& plain)
+{
     outgoing out;
     out.method = method;
     out.headers = defaults.headers;
@@ -582,9 +600,9 @@ awaitable<response> send_request(session_options const& defaults,
     for (auto const& [name, value] : options.headers) {
         out.headers.add(name, value);
     }
-    std::optional<http::basic_auth> const& auth = options.auth      ? options.auth
-                                                  : where->userinfo ? where->userinfo
-                                                                    : defaults.auth;
+    std::optional<http::basic_auth> const& auth = options.auth     ? options.auth
+                                                  : where.userinfo ? where.userinfo
+                                                                   : defaults.auth;
     if (auth) {
         if (out.headers.contains(http::field::authorization)) {
             throw client_error{make_error_code(errc::invalid_argument),
@@ -634,132 +652,244 @@ awaitable<response> send_request(session_options const& defaults,
                            "set only one of data, form, multipart, stream and json", method,
                            std::string{url_text}};
     }
+    plain = options.headers.empty() && !options.auth && bodies == 0;
+    return out;
+}
+
+/// A hop through a proxy: the target's origin with the proxy, and its pool key.
+struct proxied_route {
+    detail::origin route;
+    std::string key;
+};
+
+/// The proxy route for a request to `to`, or null when it goes direct.
+std::unique_ptr<proxied_route const>
+route_for(session_options const& defaults, std::string const& requested, detail::origin const& to)
+{
+    auto proxy = pick_proxy(defaults, requested, to);
+    if (!proxy) {
+        return nullptr;
+    }
+    auto hop = std::make_unique<proxied_route>(proxied_route{to, {}});
+    hop->route.proxy = std::move(proxy);
+    hop->key = hop->route.key();
+    return hop;
+}
+
+/// A recycled response state (its buffers keep their capacity) holding this hop's request
+/// head. A plain request (`plain_hop`: options that add nothing, first hop, no proxy) without
+/// cookies has the same head every time it goes to a target: serialized once, then copied.
+std::unique_ptr<detail::response_state>
+prepare_hop(session_options const& defaults, request_options const& options, outgoing const& out,
+            target const& where, target const& first, detail::origin const& route, bool plain_hop)
+{
+    std::string cookies = defaults.cookie_jar->header_for(where.text);
+    if (where.origin.same_site(first.origin)) {
+        for (auto const& [name, value] : options.cookies) {
+            if (!cookies.empty()) {
+                cookies.append("; ");
+            }
+            cookies.append(name).append("=").append(value);
+        }
+    }
+    std::unique_ptr<detail::response_state> state = detail::new_response_state();
+    bool const plain = plain_hop && cookies.empty();
+    if (plain && !where.plain_head.empty() && where.plain_method == out.method) {
+        state->request_wire.assign(where.plain_head);
+    } else {
+        serialize(state->request_wire, out, where, route, defaults, cookies);
+        if (plain) {
+            where.plain_head.assign(state->request_wire);
+            where.plain_method = out.method;
+        }
+    }
+    return state;
+}
+
+/// After a failed exchange: true when the request may go again on a fresh connection (the
+/// keep-alive race), else throws the exception that names the failure. Releases `conn`.
+bool retry_or_throw(detail::lease& conn, exchange_failure const& failure, bool retries_stale,
+                    bool fresh, http::method method, std::string const& url)
+{
+    detail::connection& c = conn.conn();
+    bool const expired = c.expired();
+    timeout_phase const phase = c.expired_phase();
+    bool const reused = conn.reused();
+    conn.release(false);
+    if (expired) {
+        throw timeout_error{phase, method, url};
+    }
+    if (failure.code == asio::error::operation_aborted) {
+        throw boost::system::system_error{failure.code};
+    }
+    // The keep-alive race: the server closed an idle connection as we reused it. Safe to
+    // send again only if nothing came back and the method is idempotent.
+    if (reused && failure.nothing_received && retries_stale && !fresh) {
+        return true;
+    }
+    if (failure.code == errc::bad_response) {
+        throw payload_error{failure.code, failure.what, method, url};
+    }
+    throw connection_error{failure.code, failure.what, method, url};
+}
+
+/// Gives the response its connection and deadlines, shows its cookies to the jar and sets up
+/// decoding; a response without a body is finished here.
+void adopt_response(detail::response_state& state, detail::lease& conn,
+                    session_options const& defaults, std::string const& url, timeouts const& t)
+{
+    if (state.request_wire.capacity() > 4096) {
+        std::string{}.swap(state.request_wire); // a body: not worth keeping
+    }
+    state.url = url;
+    for (std::string_view const set_cookie : state.headers.values(http::field::set_cookie)) {
+        defaults.cookie_jar->update(set_cookie, url);
+    }
+    state.conn = std::move(conn);
+    state.total = t.total;
+    state.sock_read = t.sock_read;
+    state.max_body_size = defaults.max_body_size;
+    if (defaults.auto_decompress && state.framing != wire::response_framing::none) {
+        std::string_view const coding = state.headers.value_or(http::field::content_encoding, "");
+        if (!coding.empty() && !http::iequals(coding, "identity")) {
+            if (auto const c = compression::parse_coding(coding)) {
+                state.decoder.emplace(*c, std::numeric_limits<std::size_t>::max());
+            }
+            // An unknown coding is left as is: the caller sees Content-Encoding.
+        }
+    }
+    // A 101 keeps its connection: it now speaks the upgraded protocol (ws_connect).
+    if (state.framing == wire::response_framing::none &&
+        state.status != http::status::switching_protocols) {
+        state.finish_body();
+    }
+}
+
+/// The target to go to next when `state` is a redirect to follow, else null. Throws
+/// too_many_redirects after `max_redirects` hops, invalid_url for a bad Location.
+std::shared_ptr<target const> redirect_target(detail::response_state& state, target const& where,
+                                              outgoing const& out, bool follow, std::size_t hops,
+                                              std::size_t max_redirects)
+{
+    unsigned const code = http::to_int(state.status);
+    auto const location = state.headers.find(http::field::location);
+    // A streamed body cannot be sent again: 307/308 (which repeat it) are not followed.
+    bool const replays_body = code == 307 || code == 308;
+    if (!follow || !is_redirect(code) || !location || (out.stream && replays_body)) {
+        return nullptr;
+    }
+    if (hops >= max_redirects) {
+        state.conn.release(false);
+        throw too_many_redirects{state.status, state.reason, out.method, where.text};
+    }
+    // The next URL, resolved against this one (RFC 9110 §10.2.2 allows relative ones).
+    auto const ref = urls::parse_uri_reference(*location);
+    urls::url next;
+    if (!ref || !urls::resolve(where.url, *ref, next)) {
+        state.conn.release(false);
+        throw invalid_url{"invalid redirect Location", std::string{*location}};
+    }
+    return std::make_shared<target const>(make_target(std::move(next)));
+}
+
+/// Turns `out` into the request that follows a redirect with status `code` from `from` to `to`.
+void rewrite_for_redirect(outgoing& out, unsigned code, target const& from, target const& to)
+{
+    // RFC 9110 §15.4: 303 turns anything but HEAD into GET; 301 and 302 turn POST into
+    // GET as browsers and aiohttp do; 307 and 308 repeat the request as it was.
+    if ((code == 303 && out.method != http::method::head) ||
+        ((code == 301 || code == 302) && out.method == http::method::post)) {
+        out.method = http::method::get;
+        out.body.reset();
+        out.multipart.reset();
+        out.stream = nullptr;
+        out.headers.erase(http::field::content_type);
+    }
+    if (!to.origin.same_site(from.origin)) {
+        // Credentials meant for one origin must not leak to another.
+        out.headers.erase(http::field::authorization);
+    }
+    out.headers.erase(http::field::host);
+}
+
+/// One try of a request, redirects included. Raises for status only when `raise`. The
+/// deadlines are `*shared` (several tries share them), or start now when it is null.
+/// `owned` is null for a request without options (no request_options to move around; a
+/// pointer, not an optional, keeps the 568-byte options out of the coroutine frame).
+awaitable<response> send_request(session_options const& defaults,
+                                 std::shared_ptr<detail::connector> pool,
+                                 detail::target_cache& targets, http::method method,
+                                 std::string_view url_text, std::unique_ptr<request_options> owned,
+                                 timeouts const* shared, bool raise)
+{
+    request_options const& options = owned ? *owned : no_options;
+    // Read once and shared by this hop's deadlines and the pool (see connect_context).
+    clock::time_point now = clock::now();
+    timeouts const t = shared ? *shared : resolve_timeouts(options.timeout, defaults.timeout, now);
+    // The same URL again (the common case) is not parsed again; params make a new one.
+    std::shared_ptr<target const> where =
+        options.params.empty() ? cached_target(targets, defaults.base_url, url_text)
+                               : std::make_shared<target const>(
+                                     resolve_url(defaults.base_url, url_text, options.params));
+    bool plain_options = false;
+    outgoing out = make_outgoing(defaults, options, owned, *where, method, url_text, plain_options);
     bool const follow = options.allow_redirects.value_or(true);
     std::size_t const max_redirects = options.max_redirects.value_or(defaults.max_redirects);
     std::vector<response> history;
     std::shared_ptr<target const> const first = where;
-    bool const plain_options = options.headers.empty() && !options.auth && bodies == 0;
 
     for (;;) {
         std::string const& url = where->text;
-        // A request sent again if a reused connection turns out closed (see below).
+        // A request sent again if a reused connection turns out closed (see retry_or_throw).
         bool const retries_stale = http::is_idempotent(out.method) && !out.stream;
         // The route: the target's origin, through the proxy chosen for this request if any.
-        detail::origin const* route = &where->origin;
-        std::string_view key = where->key;
-        std::optional<detail::origin> proxied;
-        std::string proxied_key;
-        if (auto proxy = pick_proxy(defaults, options.proxy, where->origin)) {
-            proxied.emplace(where->origin);
-            proxied->proxy = std::move(proxy);
-            proxied_key = proxied->key();
-            route = &*proxied;
-            key = proxied_key;
-        }
+        std::unique_ptr<proxied_route const> const proxied =
+            route_for(defaults, options.proxy, where->origin);
+        detail::origin const& route = proxied ? proxied->route : where->origin;
+        std::string_view const key = proxied ? std::string_view{proxied->key} : where->key;
         // Politeness first: wait for this host's next slot under the rate limit, if any.
-        if (auto const send_at = pool->reserve_send_time(key); send_at > clock::now()) {
-            if (send_at >= t.total.at) {
+        if (auto const send_at = pool->reserve_send_time(key)) {
+            if (*send_at >= t.total.at) {
                 throw timeout_error{timeout_phase::total, out.method, url};
             }
-            co_await ahttp::sleep(send_at - clock::now());
+            co_await ahttp::sleep(*send_at - clock::now());
+            now = clock::now();
         }
-        std::string cookies = defaults.cookie_jar->header_for(url);
-        if (where->origin.same_site(first->origin)) {
-            for (auto const& [name, value] : options.cookies) {
-                if (!cookies.empty()) {
-                    cookies.append("; ");
-                }
-                cookies.append(name).append("=").append(value);
-            }
-        }
-        // A recycled state: its buffers (request head, header fields) keep their capacity.
-        std::unique_ptr<detail::response_state> state = detail::new_response_state();
-        // A plain request (no options that add fields or a body, no cookies, no proxy, first
-        // hop) has the same head every time it goes to this target: made once, then copied.
-        bool const plain = plain_options && history.empty() && cookies.empty() && !proxied;
-        if (plain && !where->plain_head.empty() && where->plain_method == out.method) {
-            state->request_wire.assign(where->plain_head);
-        } else {
-            serialize(state->request_wire, out, *where, *route, defaults, cookies);
-            if (plain) {
-                where->plain_head.assign(state->request_wire);
-                where->plain_method = out.method;
-            }
-        }
+        std::unique_ptr<detail::response_state> state =
+            prepare_hop(defaults, options, out, *where, *first, route,
+                        plain_options && history.empty() && !proxied);
         // One connect deadline for the pool wait, DNS and connecting together.
         detail::connect_context const context{
-            out.method,     &url,
-            t.total,        t.total.earliest(deadline::after(t.connect, timeout_phase::connect)),
-            t.sock_connect, t.pool_wait,
-            t.dns,          t.tls_handshake,
-            retries_stale};
+            .method = out.method,
+            .url = &url,
+            .total = t.total,
+            .connect = t.total.earliest(deadline::after(t.connect, timeout_phase::connect, now)),
+            .sock_connect = t.sock_connect,
+            .pool_wait = t.pool_wait,
+            .dns = t.dns,
+            .tls_handshake = t.tls_handshake,
+            .started = now,
+            .retries_stale = retries_stale};
         detail::lease conn;
         bool fresh = false;
         for (;;) {
             // An idle pooled connection without suspending, else wait for one or connect.
             conn = fresh ? detail::lease{} : pool->try_reuse(key, context);
             if (!conn) {
-                conn = co_await pool->acquire(*route, key, fresh, context);
+                conn = co_await pool->acquire(route, key, fresh, context);
             }
             exchange_failure failure;
             if (co_await exchange(conn, *state, out.multipart.get(),
                                   out.stream ? &out.stream : nullptr, out.method, t, failure)) {
                 break;
             }
-            detail::connection& c = conn.conn();
-            bool const expired = c.expired();
-            timeout_phase const phase = c.expired_phase();
-            bool const reused = conn.reused();
-            conn.release(false);
-            if (expired) {
-                throw timeout_error{phase, out.method, url};
-            }
-            if (failure.code == asio::error::operation_aborted) {
-                throw boost::system::system_error{failure.code};
-            }
-            // The keep-alive race: the server closed an idle connection as we reused it.
-            // Safe to send again only if nothing came back and the method is idempotent.
-            if (reused && failure.nothing_received && retries_stale && !fresh) {
-                fresh = true;
-                continue;
-            }
-            if (failure.code == errc::bad_response) {
-                throw payload_error{failure.code, failure.what, out.method, url};
-            }
-            throw connection_error{failure.code, failure.what, out.method, url};
+            fresh = retry_or_throw(conn, failure, retries_stale, fresh, out.method, url);
         }
-        if (state->request_wire.capacity() > 4096) {
-            std::string{}.swap(state->request_wire); // a body: not worth keeping
-        }
-        state->url = url;
-        for (std::string_view const set_cookie : state->headers.values(http::field::set_cookie)) {
-            defaults.cookie_jar->update(set_cookie, url);
-        }
-        state->conn = std::move(conn);
-        state->total = t.total;
-        state->sock_read = t.sock_read;
-        state->max_body_size = defaults.max_body_size;
-        if (defaults.auto_decompress && state->framing != wire::response_framing::none) {
-            std::string_view const coding =
-                state->headers.value_or(http::field::content_encoding, "");
-            if (!coding.empty() && !http::iequals(coding, "identity")) {
-                if (auto const c = compression::parse_coding(coding)) {
-                    state->decoder.emplace(*c, std::numeric_limits<std::size_t>::max());
-                }
-                // An unknown coding is left as is: the caller sees Content-Encoding.
-            }
-        }
-        // A 101 keeps its connection: it now speaks the upgraded protocol (ws_connect).
-        if (state->framing == wire::response_framing::none &&
-            state->status != http::status::switching_protocols) {
-            state->finish_body();
-        }
+        adopt_response(*state, conn, defaults, url, t);
 
-        unsigned const code = http::to_int(state->status);
-        auto const location = state->headers.find(http::field::location);
-        // A streamed body cannot be sent again: 307/308 (which repeat it) are not followed.
-        bool const replays_body = code == 307 || code == 308;
-        if (!follow || !is_redirect(code) || !location || (out.stream && replays_body)) {
+        std::shared_ptr<target const> next =
+            redirect_target(*state, *where, out, follow, history.size(), max_redirects);
+        if (!next) {
             state->history = std::move(history);
             response result{std::move(state)};
             if (raise) {
@@ -767,38 +897,13 @@ awaitable<response> send_request(session_options const& defaults,
             }
             co_return result;
         }
-        if (history.size() >= max_redirects) {
-            state->conn.release(false);
-            throw too_many_redirects{state->status, state->reason, out.method, url};
-        }
-        // The next URL, resolved against this one (RFC 9110 §10.2.2 allows relative ones).
-        auto const ref = urls::parse_uri_reference(*location);
-        urls::url next;
-        if (!ref || !urls::resolve(where->url, *ref, next)) {
-            state->conn.release(false);
-            throw invalid_url{"invalid redirect Location", std::string{*location}};
-        }
         co_await state->discard(std::size_t{64} * 1024);
-        // RFC 9110 §15.4: 303 turns anything but HEAD into GET; 301 and 302 turn POST into
-        // GET as browsers and aiohttp do; 307 and 308 repeat the request as it was.
-        if ((code == 303 && out.method != http::method::head) ||
-            ((code == 301 || code == 302) && out.method == http::method::post)) {
-            out.method = http::method::get;
-            out.body.reset();
-            out.multipart.reset();
-            out.stream = nullptr;
-            out.headers.erase(http::field::content_type);
-        }
-        auto next_target = std::make_shared<target const>(make_target(std::move(next)));
-        if (!next_target->origin.same_site(where->origin)) {
-            // Credentials meant for one origin must not leak to another.
-            out.headers.erase(http::field::authorization);
-        }
-        out.headers.erase(http::field::host);
+        rewrite_for_redirect(out, http::to_int(state->status), *where, *next);
         history.emplace_back(std::move(state));
         detail::fire(defaults.trace.on_request_redirect, trace_request{out.method, url},
                      history.back());
-        where = std::move(next_target);
+        where = std::move(next);
+        now = clock::now();
     }
 }
 
@@ -862,7 +967,7 @@ awaitable<response> send_retrying(session_options const& defaults,
                                   http::method method, std::string_view url_text,
                                   request_options options, bool raise)
 {
-    timeouts const t = resolve_timeouts(options.timeout, defaults.timeout);
+    timeouts const t = resolve_timeouts(options.timeout, defaults.timeout, clock::now());
     retry_options const retry = options.retry ? *options.retry : defaults.retry;
     retry_budget = std::min(10.0, retry_budget + retry.budget_ratio);
     for (std::size_t attempt = 0;; ++attempt) {
@@ -873,7 +978,7 @@ awaitable<response> send_retrying(session_options const& defaults,
         // (copied bitwise). A copy while more tries may follow, the original on the last.
         // NOLINTNEXTLINE(bugprone-use-after-move): moved only on a try that is the last
         request_options this_try = may_retry ? options : std::move(options);
-        std::optional<request_options> owned{std::move(this_try)};
+        auto owned = std::make_unique<request_options>(std::move(this_try));
         try {
             result.emplace(co_await send_request(defaults, pool, targets, method, url_text,
                                                  std::move(owned), &t, false));
@@ -920,7 +1025,7 @@ awaitable<response> send_retrying(session_options const& defaults,
 awaitable<response> session::request(http::method method, std::string_view url_text,
                                      request_options options)
 {
-    std::optional<request_options> owned{std::move(options)};
+    auto owned = std::make_unique<request_options>(std::move(options));
     trace_hooks const& trace = options_.trace;
     if (!trace.on_request_start && !trace.on_request_end && !trace.on_request_exception) {
         return send_with_retries(method, url_text, std::move(owned));
@@ -932,7 +1037,7 @@ awaitable<response> session::request(http::method method, std::string_view url_t
 awaitable<response> session::request(http::method method, std::string_view url)
 {
     // No request_options at all: nothing to build, move and destroy per request.
-    std::optional<request_options> none;
+    std::unique_ptr<request_options> none;
     trace_hooks const& trace = options_.trace;
     if (!trace.on_request_start && !trace.on_request_end && !trace.on_request_exception) {
         return send_with_retries(method, url, std::move(none));
@@ -942,7 +1047,7 @@ awaitable<response> session::request(http::method method, std::string_view url)
 }
 
 awaitable<response> session::send_with_retries(http::method method, std::string_view url_text,
-                                               std::optional<request_options>&& owned)
+                                               std::unique_ptr<request_options> owned)
 {
     request_options const& options = owned ? *owned : no_options;
     bool const raise = options.raise_for_status.value_or(options_.raise_for_status);

@@ -26,6 +26,22 @@ bool iequals(std::string_view a, std::string_view b) noexcept
     return true;
 }
 
+void headers::assign(headers_view const& fields)
+{
+    auto const& from = fields.entries();
+    if (entries_.size() > from.size()) {
+        entries_.resize(from.size());
+    }
+    std::size_t i = 0;
+    for (; i < entries_.size(); ++i) {
+        entries_[i].first.assign(from[i].first);
+        entries_[i].second.assign(from[i].second);
+    }
+    for (; i < from.size(); ++i) {
+        entries_.emplace_back(from[i].first, from[i].second);
+    }
+}
+
 void headers::set(std::string_view name, std::string_view value)
 {
     auto it = std::find_if(entries_.begin(), entries_.end(),

@@ -65,14 +65,25 @@ void note_connection(framing_facts& facts, std::string_view value) noexcept
     // RFC 9110 §7.6.1: a list of connection options (tokens), case-insensitive; unknown ones
     // are ignored, malformed ones noted (a request with one is refused, as Beast does).
     for_each_element(value, [&](std::string_view option) {
-        if (!option.empty() && !is_token(option)) {
+        if (option.empty()) {
+            return; // RFC 9110 §5.6.1: empty list elements are ignored
+        }
+        if (!is_token(option)) {
             facts.connection_invalid = true;
-        } else if (ascii_iequals(option, "close")) {
-            facts.connection_close = true;
-        } else if (ascii_iequals(option, "keep-alive")) {
-            facts.connection_keep_alive = true;
-        } else if (ascii_iequals(option, "upgrade")) {
-            facts.connection_upgrade = true;
+            return;
+        }
+        switch (option.size()) {
+        case 5:
+            facts.connection_close |= token_equals(option, "close");
+            break;
+        case 7:
+            facts.connection_upgrade |= token_equals(option, "upgrade");
+            break;
+        case 10:
+            facts.connection_keep_alive |= token_equals(option, "keep-alive");
+            break;
+        default:
+            break;
         }
     });
 }

@@ -67,9 +67,7 @@ template <class OnField>
 parse_status parse_field_lines(char const*& p, char const* end, parser_limits const& limits,
                                http::headers_view& fields, parse_error& error, OnField&& on_field)
 {
-    using syntax::has_class;
     using syntax::is_ows;
-    using syntax::is_tchar;
     auto const fail = [&error](http::status code, std::string_view reason) {
         error = {code, reason};
         return parse_status::error;
@@ -107,10 +105,7 @@ parse_status parse_field_lines(char const*& p, char const* end, parser_limits co
                                 : parse_status::need_more;
         };
 
-        char const* q = p;
-        while (q != field_end && is_tchar(*q)) {
-            ++q;
-        }
+        char const* q = syntax::skip_token(p, field_end);
         if (q == field_end) {
             return field_incomplete();
         }
@@ -130,10 +125,7 @@ parse_status parse_field_lines(char const*& p, char const* end, parser_limits co
         std::string_view const name{p, static_cast<std::size_t>(q - p)};
 
         char const* const value_begin = q + 1;
-        q = value_begin;
-        while (q != field_end && has_class(*q, syntax::cc_value)) {
-            ++q;
-        }
+        q = syntax::skip_value(value_begin, field_end);
         if (q == field_end) {
             return field_incomplete();
         }

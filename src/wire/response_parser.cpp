@@ -4,6 +4,9 @@
 #include "wire/response_parser.hpp"
 #include "wire/syntax.hpp"
 
+#include <cstddef>
+#include <cstring>
+
 namespace ahttp::wire {
 namespace {
 
@@ -67,7 +70,14 @@ parse_status response_parser::parse(std::string_view input, response_head& head,
         return line_capped ? fail("status line too long") : parse_status::need_more;
     };
     constexpr std::string_view shape = "HTTP/#.# ###";
-    for (char const expected : shape) {
+    // The usual "HTTP/1.1 200" at once; anything else (short, odd, wrong) byte by byte below,
+    // which says what is wrong.
+    if (line_end - p >= static_cast<std::ptrdiff_t>(shape.size()) &&
+        std::memcmp(p, "HTTP/1.", 7) == 0 && is_digit(p[7]) && p[8] == ' ' && is_digit(p[9]) &&
+        is_digit(p[10]) && is_digit(p[11])) {
+        p += shape.size();
+    }
+    for (char const expected : shape.substr(static_cast<std::size_t>(p - begin))) {
         if (p == line_end) {
             return line_incomplete();
         }

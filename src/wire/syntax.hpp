@@ -7,7 +7,13 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <string_view>
+
+#if defined(__SSE2__)
+#include <emmintrin.h> // baseline on x86-64
+#endif
 
 namespace ahttp::wire::syntax {
 
@@ -67,6 +73,77 @@ inline bool is_ows(char c) noexcept
     return c == ' ' || c == '\t';
 }
 
+// The scanners below look at 16 bytes at a time where SSE2 is there (every x86-64), and never
+// read at or past `end`. Each returns the first byte that stops its class, or `end`.
+
+/// Skips field-value bytes (cc_value: HTAB, SP to '~', obs-text).
+inline char const* skip_value(char const* p, char const* end) noexcept
+{
+#if defined(__SSE2__)
+    // As signed bytes, the refused ones are 0x00-0x1f and 0x7f (obs-text is negative).
+    // HTAB is refused here too and let through one byte at a time: it is rare in values.
+    __m128i const space = _mm_set1_epi8(0x20);
+    __m128i const del = _mm_set1_epi8(0x7f);
+    __m128i const minus_one = _mm_set1_epi8(-1);
+    while (end - p >= 16) {
+        __m128i const v = _mm_loadu_si128(reinterpret_cast<__m128i const*>(p));
+        __m128i const control =
+            _mm_and_si128(_mm_cmplt_epi8(v, space), _mm_cmpgt_epi8(v, minus_one));
+        int const refused = _mm_movemask_epi8(_mm_or_si128(control, _mm_cmpeq_epi8(v, del)));
+        if (refused == 0) {
+            p += 16;
+            continue;
+        }
+        p += __builtin_ctz(static_cast<unsigned>(refused));
+        if (*p != '\t') {
+            return p;
+        }
+        ++p;
+    }
+#endif
+    while (p != end && has_class(*p, cc_value)) {
+        ++p;
+    }
+    return p;
+}
+
+/// Skips token bytes (cc_tchar).
+inline char const* skip_token(char const* p, char const* end) noexcept
+{
+#if defined(__SSE2__)
+    // Field names are letters, digits and '-' nearly always: those 16 at a time, and the
+    // other tchars (and the byte that ends the name) by the table below.
+    __m128i const below_a = _mm_set1_epi8('a' - 1);
+    __m128i const above_z = _mm_set1_epi8('z' + 1);
+    __m128i const below_0 = _mm_set1_epi8('0' - 1);
+    __m128i const above_9 = _mm_set1_epi8('9' + 1);
+    __m128i const dash = _mm_set1_epi8('-');
+    __m128i const case_bit = _mm_set1_epi8(0x20);
+    while (end - p >= 16) {
+        __m128i const v = _mm_loadu_si128(reinterpret_cast<__m128i const*>(p));
+        __m128i const folded = _mm_or_si128(v, case_bit); // 'A'-'Z' to 'a'-'z'
+        __m128i const letter =
+            _mm_and_si128(_mm_cmpgt_epi8(folded, below_a), _mm_cmplt_epi8(folded, above_z));
+        __m128i const digit = _mm_and_si128(_mm_cmpgt_epi8(v, below_0), _mm_cmplt_epi8(v, above_9));
+        __m128i const common = _mm_or_si128(_mm_or_si128(letter, digit), _mm_cmpeq_epi8(v, dash));
+        auto const other = static_cast<unsigned>(~_mm_movemask_epi8(common)) & 0xffffU;
+        if (other == 0) {
+            p += 16;
+            continue;
+        }
+        p += __builtin_ctz(other);
+        if (!has_class(*p, cc_tchar)) {
+            return p;
+        }
+        ++p;
+    }
+#endif
+    while (p != end && has_class(*p, cc_tchar)) {
+        ++p;
+    }
+    return p;
+}
+
 inline int hex_value(char c) noexcept
 {
     if (c >= '0' && c <= '9') {
@@ -76,13 +153,30 @@ inline int hex_value(char c) noexcept
 }
 
 // Compares a token with a lower-case literal, ignoring ASCII case. Only called on names that
-// are already known to be tokens, where `c | 0x20` folds exactly the letters.
+// are already known to be tokens, where `c | 0x20` folds exactly the letters (and leaves
+// digits, '-' and '.' as they are).
 inline bool token_equals(std::string_view token, std::string_view lower) noexcept
 {
-    if (token.size() != lower.size()) {
+    std::size_t const n = token.size();
+    if (n != lower.size()) {
         return false;
     }
-    for (std::size_t i = 0; i < token.size(); ++i) {
+    if (n >= 8) {
+        // Eight bytes at a time; the last word overlaps the one before it.
+        constexpr std::uint64_t fold = 0x2020202020202020ULL;
+        auto const word = [](char const* p) {
+            std::uint64_t w = 0;
+            std::memcpy(&w, p, sizeof w);
+            return w;
+        };
+        for (std::size_t i = 0; i + 8 < n; i += 8) {
+            if ((word(token.data() + i) | fold) != word(lower.data() + i)) {
+                return false;
+            }
+        }
+        return (word(token.data() + n - 8) | fold) == word(lower.data() + n - 8);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
         if ((token[i] | 0x20) != lower[i]) {
             return false;
         }

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -214,6 +215,63 @@ INSTANTIATE_TEST_SUITE_P(
                              "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
                              "Transfer-Encoding in HTTP/1.0"}),
     [](auto const& test_info) { return std::string{test_info.param.name}; });
+
+// The field scanners take 16 bytes at a time: every byte value at every position of a long
+// name or value must get the verdict the grammar gives it (RFC 9110 §5.1, §5.5).
+bool is_tchar_byte(unsigned char c)
+{
+    bool const alnum = c < 0x80 && std::isalnum(c) != 0;
+    return alnum ||
+           std::string_view{"!#$%&'*+-.^_`|~"}.find(static_cast<char>(c)) != std::string_view::npos;
+}
+
+TEST(ResponseParserTest, JudgesEveryByteOfALongNameWherePutInIt)
+{
+    for (std::size_t at = 0; at < 40; ++at) {
+        for (int b = 0; b < 256; ++b) {
+            auto const c = static_cast<unsigned char>(b);
+            if (c == ':' || (at == 0 && (c == '\r' || c == ' ' || c == '\t'))) {
+                continue; // ends the name early, or the head, or is a fold: other verdicts
+            }
+            std::string name(40, 'n');
+            name[at] = static_cast<char>(c);
+            auto const r = parse_response("HTTP/1.1 200 OK\r\n" + name + ": v\r\n\r\n");
+            if (is_tchar_byte(c)) {
+                ASSERT_EQ(r.result, parse_status::complete) << at << ' ' << b << r.error.reason;
+                ASSERT_EQ(r.head.fields.entries().at(0).first, name) << at << ' ' << b;
+            } else {
+                ASSERT_EQ(r.result, parse_status::error) << at << ' ' << b;
+            }
+        }
+    }
+}
+
+TEST(ResponseParserTest, JudgesEveryByteOfALongValueWherePutInIt)
+{
+    for (std::size_t at = 0; at < 40; ++at) {
+        for (int b = 0; b < 256; ++b) {
+            auto const c = static_cast<unsigned char>(b);
+            std::string value(40, 'v');
+            value[at] = static_cast<char>(c);
+            auto const r = parse_response("HTTP/1.1 200 OK\r\nX-Long: " + value +
+                                          "\r\nContent-Length: 0\r\n\r\n");
+            bool const allowed = c == '\t' || (c >= 0x20 && c != 0x7f);
+            if (allowed) {
+                ASSERT_EQ(r.result, parse_status::complete) << at << ' ' << b << r.error.reason;
+                // Whitespace at either end is not part of the value (OWS).
+                bool const edge = (at == 0 || at == 39) && (c == ' ' || c == '\t');
+                std::string expected = value;
+                if (edge) {
+                    expected.erase(at, 1);
+                }
+                ASSERT_EQ(r.head.fields.value_or("x-long", "?"), expected) << at << ' ' << b;
+                ASSERT_EQ(r.head.content_length, 0u);
+            } else {
+                ASSERT_EQ(r.result, parse_status::error) << at << ' ' << b;
+            }
+        }
+    }
+}
 
 TEST(ResponseParserTest, NeedsMoreAtEveryPrefix)
 {

@@ -94,9 +94,9 @@ public:
     void close() noexcept;
 
 private:
-    /// `options` empty: a request without options.
+    /// `options` null: a request without options.
     awaitable<response> send_with_retries(http::method method, std::string_view url,
-                                          std::optional<request_options>&& options);
+                                          std::unique_ptr<request_options> options);
 
     executor executor_;
     session_options options_;

@@ -114,6 +114,11 @@ public:
     std::size_t erase(std::string_view name);
     std::size_t erase(field name) { return erase(field_name(name)); }
 
+    /// Replaces every field with those of `fields`, in order. The strings already held are
+    /// overwritten in place, so refilling the same object with similar fields (a recycled
+    /// response) does not allocate. `fields` must not view this object's own strings.
+    void assign(headers_view const& fields);
+
     void clear() noexcept { entries_.clear(); }
     std::vector<entry> const& entries() const noexcept { return entries_; }
 

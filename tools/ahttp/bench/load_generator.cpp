@@ -151,67 +151,40 @@ void count_failure(run_state& s, thread_tally& t, failure_kind kind, std::string
     }
 }
 
-// Parameters by pointer into state that outlives every loop; no capturing lambdas (g++ 12).
-awaitable<void> one_request(client::session* session, run_state* s, thread_tally* t,
-                            clock_type::time_point begin)
+/// Counts a response that arrived in full.
+void record_response(run_state& s, thread_tally& t, client::response const& response,
+                     std::uint64_t body_size, clock_type::time_point begin)
 {
-    load_options const& o = *s->options;
-    failure_kind kind = failure_kind::none;
-    std::string message;
-    bool reading = false;
-    try {
-        client::request_options request;
-        request.allow_redirects = false;
-        if (o.body) {
-            request.data = *o.body;
-        }
-        client::response response = co_await session->request(o.method, o.url, std::move(request));
-        reading = true;
-        // Streamed, not read(): a large body is counted, never gathered into one string (c
-        // connections x a big body would be a lot of memory for nothing).
-        std::uint64_t body_size = 0;
-        while (!response.is_eof()) {
-            std::string_view const chunk = co_await response.read_chunk();
-            if (chunk.empty()) {
-                break;
-            }
-            body_size += chunk.size();
-        }
-        t->latency.record(clock_type::now() - begin);
-        ++t->completed;
-        unsigned const status = response.status_code();
-        if (status < t->statuses.size()) {
-            ++t->statuses[status];
-        } else {
-            ++t->odd_statuses[status];
-        }
-        t->bytes += head_size(response) + body_size;
-        s->any_response.store(true, std::memory_order_relaxed);
-    } catch (client::timeout_error const& e) {
-        kind = failure_kind::timeout;
-        message = e.what();
-    } catch (client::tls_error const& e) {
-        kind = failure_kind::connect;
-        message = e.what();
-    } catch (client::connection_error const& e) {
-        kind =
-            !reading && is_connect_failure(e.code()) ? failure_kind::connect : failure_kind::read;
-        message = e.what();
-    } catch (client::payload_error const& e) {
-        kind = failure_kind::read;
-        message = e.what();
-    } catch (std::exception const& e) {
-        kind = failure_kind::other;
-        message = e.what();
+    t.latency.record(clock_type::now() - begin);
+    ++t.completed;
+    unsigned const status = response.status_code();
+    if (status < t.statuses.size()) {
+        ++t.statuses[status];
+    } else {
+        ++t.odd_statuses[status];
     }
-    if (kind != failure_kind::none) {
-        count_failure(*s, *t, kind, std::move(message));
-    }
-    s->done.fetch_add(1, std::memory_order_relaxed);
+    t.bytes += head_size(response) + body_size;
+    s.any_response.store(true, std::memory_order_relaxed);
 }
 
+/// The options of every request of a run: built once, copied per request.
+client::request_options make_request_options(load_options const& o)
+{
+    client::request_options request;
+    request.allow_redirects = false; // as wrk: a redirect is a response like any other
+    if (o.body) {
+        request.data = *o.body;
+    }
+    return request;
+}
+
+// Parameters by pointer into state that outlives every loop; no capturing lambdas (g++ 12).
+// One coroutine per connection for the whole run, the request inline: no coroutine frame
+// per request besides the client's own.
 awaitable<void> request_loop(client::session* session, run_state* s, thread_tally* t)
 {
+    load_options const& o = *s->options;
+    client::request_options const prototype = make_request_options(o);
     boost::asio::steady_timer timer{co_await boost::asio::this_coro::executor};
     auto const started = clock_type::now();
     while (auto const intended = claim(*s, *t)) {
@@ -219,7 +192,46 @@ awaitable<void> request_loop(client::session* session, run_state* s, thread_tall
             timer.expires_at(*intended);
             co_await timer.async_wait(boost::asio::use_awaitable);
         }
-        co_await one_request(session, s, t, *intended);
+        failure_kind kind = failure_kind::none;
+        std::string message;
+        bool reading = false;
+        try {
+            client::request_options request = prototype;
+            client::response response =
+                co_await session->request(o.method, o.url, std::move(request));
+            reading = true;
+            // Streamed, not read(): a large body is counted, never gathered into one string
+            // (c connections x a big body would be a lot of memory for nothing).
+            std::uint64_t body_size = 0;
+            while (!response.is_eof()) {
+                std::string_view const chunk = co_await response.read_chunk();
+                if (chunk.empty()) {
+                    break;
+                }
+                body_size += chunk.size();
+            }
+            record_response(*s, *t, response, body_size, *intended);
+        } catch (client::timeout_error const& e) {
+            kind = failure_kind::timeout;
+            message = e.what();
+        } catch (client::tls_error const& e) {
+            kind = failure_kind::connect;
+            message = e.what();
+        } catch (client::connection_error const& e) {
+            kind = !reading && is_connect_failure(e.code()) ? failure_kind::connect
+                                                            : failure_kind::read;
+            message = e.what();
+        } catch (client::payload_error const& e) {
+            kind = failure_kind::read;
+            message = e.what();
+        } catch (std::exception const& e) {
+            kind = failure_kind::other;
+            message = e.what();
+        }
+        if (kind != failure_kind::none) {
+            count_failure(*s, *t, kind, std::move(message));
+        }
+        s->done.fetch_add(1, std::memory_order_relaxed);
     }
     t->loop_seconds.push_back(std::chrono::duration<double>(clock_type::now() - started).count());
 }
