@@ -833,7 +833,7 @@ awaitable<response> send_request(session_options const& defaults,
                                      resolve_url(defaults.base_url, url_text, options.params));
     bool plain_options = false;
     outgoing out = make_outgoing(defaults, options, owned, *where, method, url_text, plain_options);
-    bool const follow = options.allow_redirects.value_or(true);
+    bool const follow = options.allow_redirects.value_or(defaults.allow_redirects);
     std::size_t const max_redirects = options.max_redirects.value_or(defaults.max_redirects);
     std::vector<response> history;
     std::shared_ptr<target const> const first = where;

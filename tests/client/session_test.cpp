@@ -302,6 +302,20 @@ TEST_F(SessionTest, StopsAtMaxRedirectsOrWhenNotFollowing)
     EXPECT_EQ(ok, "arrived");
 }
 
+TEST_F(SessionTest, SessionWideAllowRedirectsIsTheDefaultARequestMayOverride)
+{
+    auto const codes = ahttp::run([&]() -> awaitable<std::pair<unsigned, unsigned>> {
+        client::session_options options{.allow_redirects = false};
+        client::session session = co_await make_session(std::move(options));
+        auto not_followed = co_await session.get(server.url("/redirect/1"));
+        client::request_options follow{.allow_redirects = true};
+        auto followed = co_await session.get(server.url("/redirect/1"), std::move(follow));
+        co_return std::pair{not_followed.status_code(), followed.status_code()};
+    }());
+    EXPECT_EQ(codes.first, 302u);
+    EXPECT_EQ(codes.second, 200u);
+}
+
 TEST_F(SessionTest, RedirectsChangeMethodPerRfc9110)
 {
     auto results = ahttp::run([&]() -> awaitable<std::vector<json::value>> {

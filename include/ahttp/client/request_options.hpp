@@ -55,7 +55,8 @@ struct request_options {
     std::optional<boost::json::value> json{};
     /// Deadlines; empty fields come from the session.
     client_timeout timeout{};
-    /// Follow 301, 302, 303, 307 and 308 responses (default: yes).
+    /// Follow 301, 302, 303, 307 and 308 responses; overrides the session's allow_redirects
+    /// (default: yes).
     std::optional<bool> allow_redirects{};
     /// Overrides the session's max_redirects.
     std::optional<std::size_t> max_redirects{};

@@ -88,6 +88,10 @@ struct session_options {
     bool raise_for_status = false;
     /// Decode gzip, deflate and br bodies and advertise them in Accept-Encoding.
     bool auto_decompress = true;
+    /// Follow 301, 302, 303, 307 and 308 responses unless a request says otherwise (as
+    /// httpx's `follow_redirects`; aiohttp only has it per request). A load generator, or a
+    /// client that wants to see every redirect, turns it off once here.
+    bool allow_redirects = true;
     /// Redirects followed at most, per request (aiohttp's default: 10).
     std::size_t max_redirects = 10;
     /// The HTTP version on the request line: 1 for HTTP/1.1, 0 for HTTP/1.0 (aiohttp's

@@ -167,15 +167,16 @@ void record_response(run_state& s, thread_tally& t, client::response const& resp
     s.any_response.store(true, std::memory_order_relaxed);
 }
 
-/// The options of every request of a run: built once, copied per request.
-client::request_options make_request_options(load_options const& o)
+/// One request of the run. Without a body it has no request_options at all (the session's
+/// defaults say it all); a body is copied per request (the session consumes it).
+awaitable<client::response> send_one(client::session& session, load_options const& o)
 {
-    client::request_options request;
-    request.allow_redirects = false; // as wrk: a redirect is a response like any other
-    if (o.body) {
-        request.data = *o.body;
+    if (!o.body) {
+        return session.request(o.method, o.url);
     }
-    return request;
+    client::request_options request;
+    request.data = *o.body;
+    return session.request(o.method, o.url, std::move(request));
 }
 
 // Parameters by pointer into state that outlives every loop; no capturing lambdas (g++ 12).
@@ -184,7 +185,6 @@ client::request_options make_request_options(load_options const& o)
 awaitable<void> request_loop(client::session* session, run_state* s, thread_tally* t)
 {
     load_options const& o = *s->options;
-    client::request_options const prototype = make_request_options(o);
     boost::asio::steady_timer timer{co_await boost::asio::this_coro::executor};
     auto const started = clock_type::now();
     while (auto const intended = claim(*s, *t)) {
@@ -196,9 +196,10 @@ awaitable<void> request_loop(client::session* session, run_state* s, thread_tall
         std::string message;
         bool reading = false;
         try {
-            client::request_options request = prototype;
-            client::response response =
-                co_await session->request(o.method, o.url, std::move(request));
+            // The choice is made in send_one(), not by a ?: inside this co_await: g++ 12
+            // miscompiled that (it ran the branch not taken, then destroyed a frame twice).
+            awaitable<client::response> sent = send_one(*session, o);
+            client::response response = co_await std::move(sent);
             reading = true;
             // Streamed, not read(): a large body is counted, never gathered into one string
             // (c connections x a big body would be a lot of memory for nothing).
@@ -251,6 +252,7 @@ awaitable<void> drive(run_state* s, thread_tally* t, std::size_t loops, std::siz
     options.timeout.total = std::chrono::duration_cast<clock_type::duration>(o.timeout);
     options.connector.limit = limit;
     options.auto_decompress = false; // a load generator counts bytes, it does not decode them
+    options.allow_redirects = false; // as wrk: a redirect is a response like any other
     client::session session{co_await boost::asio::this_coro::executor, std::move(options)};
     std::vector<awaitable<void>> tasks;
     tasks.reserve(loops);
