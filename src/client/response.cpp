@@ -37,8 +37,7 @@ spare_states::~spare_states()
 /// Whether a state is worth keeping: big buffers go back to the heap.
 bool worth_keeping(response_state const& s) noexcept
 {
-    if (s.headers.entries().capacity() > 64 || s.url.capacity() > 4096 ||
-        s.request_wire.capacity() > 4096 || s.head.fields.entries().capacity() > 64) {
+    if (s.headers.entries().capacity() > 64 || s.url.capacity() > 4096) {
         return false;
     }
     std::size_t header_bytes = 0; // the header strings are kept for reuse too (see reset())
@@ -100,8 +99,6 @@ void response_state::reset() noexcept
     total = {};
     sock_read = {};
     max_body_size = 0;
-    request_wire.clear();
-    head.fields.clear();
 }
 
 void response_state::fail_io(error_code ec, char const* what)

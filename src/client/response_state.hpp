@@ -51,14 +51,9 @@ struct response_state {
     clock::duration sock_read{}; ///< no_timeout: off
     std::size_t max_body_size = 0;
 
-    // Scratch space of the request that made this response, kept with a recycled state so
-    // that the next request reuses its capacity (see new_response_state()).
-    std::string request_wire; ///< the request head (and a small body) as sent
-    wire::response_head head; ///< the parsed head; its views are cleared once copied
-
-    /// Back to a default-constructed state, keeping the capacity of url, reason,
-    /// request_wire and head (an unread connection is closed). `headers` keeps its fields,
-    /// strings and all, for the next exchange to assign() over.
+    /// Back to a default-constructed state, keeping the capacity of url and reason (an
+    /// unread connection is closed). `headers` keeps its fields, strings and all, for the next
+    /// exchange to assign() over.
     void reset() noexcept;
 
     /// Reads the next raw (still coded) piece of the body; empty at its end. Releases the

@@ -451,11 +451,18 @@ void frame_as_chunk(std::string& piece)
     piece.swap(chunk);
 }
 
-/// Copies the parsed head (`state.head`, views into the connection's buffer) into the
-/// state's own fields.
-void adopt_head(detail::response_state& state, http::method method)
+/// The head being parsed, per thread: a response is parsed and copied out without suspending
+/// in between, so one is enough, and it is hot in the cache (a state per request in flight
+/// was not, with a hundred of them).
+wire::response_head& scratch_head()
 {
-    wire::response_head const& head = state.head;
+    thread_local wire::response_head head;
+    return head;
+}
+
+/// Copies a parsed head (views into the connection's buffer) into the state's own fields.
+void adopt_head(detail::response_state& state, wire::response_head const& head, http::method method)
+{
     state.method = method;
     state.status = static_cast<http::status>(head.status);
     state.reason.assign(head.reason);
@@ -497,10 +504,11 @@ awaitable<bool> send_body(detail::connection& c, detail::multipart_body const* m
     co_return true;
 }
 
-/// Sends `state.request_wire` on `conn` and reads a final response head into `state`.
-/// Returns false with the failure instead of throwing when nothing came back, so the caller
-/// can retry.
-awaitable<bool> exchange(detail::lease& conn, detail::response_state& state,
+/// Sends `request` on `conn` and reads a final response head into a new `state` (taken from
+/// the recycled ones only now, when it is needed). Returns false with the failure instead of
+/// throwing when nothing came back, so the caller can retry.
+awaitable<bool> exchange(detail::lease& conn, std::string_view request,
+                         std::unique_ptr<detail::response_state>& state,
                          detail::multipart_body const* multipart, body_stream const* stream,
                          http::method method, timeouts const& t, exchange_failure& failure)
 {
@@ -512,11 +520,10 @@ awaitable<bool> exchange(detail::lease& conn, detail::response_state& state,
     c.set_deadline(t.total);
     {
         // Most requests fit the socket buffer: sent at once, without an asynchronous write.
-        std::string_view const wire = state.request_wire;
         error_code ec;
-        std::size_t const sent = c.write_now(wire, ec);
-        if (!ec && sent < wire.size()) {
-            ec = co_await c.write(wire.substr(sent));
+        std::size_t const sent = c.write_now(request, ec);
+        if (!ec && sent < request.size()) {
+            ec = co_await c.write(request.substr(sent));
         }
         if (ec) {
             failure = {ec, true, "cannot send the request"};
@@ -529,7 +536,7 @@ awaitable<bool> exchange(detail::lease& conn, detail::response_state& state,
     }
     first_byte_deadline = deadline::after(t.first_byte, timeout_phase::first_byte);
     wire::response_parser const parser;
-    wire::response_head& head = state.head; // kept with the recycled state: no allocation
+    wire::response_head& head = scratch_head(); // parsed afresh after every wait
     wire::parse_error error;
     bool received = false;
     for (;;) {
@@ -567,7 +574,8 @@ awaitable<bool> exchange(detail::lease& conn, detail::response_state& state,
         }
         received = true;
     }
-    adopt_head(state, method);
+    state = detail::new_response_state();
+    adopt_head(*state, head, method);
     c.consume(head.head_size);
     head.fields.clear(); // its views point into the connection's buffer
     co_return true;
@@ -676,12 +684,12 @@ route_for(session_options const& defaults, std::string const& requested, detail:
     return hop;
 }
 
-/// A recycled response state (its buffers keep their capacity) holding this hop's request
-/// head. A plain request (`plain_hop`: options that add nothing, first hop, no proxy) without
-/// cookies has the same head every time it goes to a target: serialized once, then copied.
-std::unique_ptr<detail::response_state>
-prepare_hop(session_options const& defaults, request_options const& options, outgoing const& out,
-            target const& where, target const& first, detail::origin const& route, bool plain_hop)
+/// This hop's request bytes. A plain request (`plain_hop`: options that add nothing, first
+/// hop, no proxy) without cookies has the same head every time it goes to a target: the
+/// target keeps it, serialized once. Anything else is serialized into `scratch`.
+std::string_view prepare_hop(session_options const& defaults, request_options const& options,
+                             outgoing const& out, target const& where, target const& first,
+                             detail::origin const& route, bool plain_hop, std::string& scratch)
 {
     std::string cookies = defaults.cookie_jar->header_for(where.text);
     if (where.origin.same_site(first.origin)) {
@@ -692,18 +700,17 @@ prepare_hop(session_options const& defaults, request_options const& options, out
             cookies.append(name).append("=").append(value);
         }
     }
-    std::unique_ptr<detail::response_state> state = detail::new_response_state();
     bool const plain = plain_hop && cookies.empty();
     if (plain && !where.plain_head.empty() && where.plain_method == out.method) {
-        state->request_wire.assign(where.plain_head);
-    } else {
-        serialize(state->request_wire, out, where, route, defaults, cookies);
-        if (plain) {
-            where.plain_head.assign(state->request_wire);
-            where.plain_method = out.method;
-        }
+        return where.plain_head;
     }
-    return state;
+    serialize(scratch, out, where, route, defaults, cookies);
+    if (plain && where.plain_head.empty()) {
+        // Set once, never changed after: requests in flight may be sending these bytes.
+        where.plain_head = scratch;
+        where.plain_method = out.method;
+    }
+    return scratch;
 }
 
 /// After a failed exchange: true when the request may go again on a fresh connection (the
@@ -738,9 +745,6 @@ bool retry_or_throw(detail::lease& conn, exchange_failure const& failure, bool r
 void adopt_response(detail::response_state& state, detail::lease& conn,
                     session_options const& defaults, std::string const& url, timeouts const& t)
 {
-    if (state.request_wire.capacity() > 4096) {
-        std::string{}.swap(state.request_wire); // a body: not worth keeping
-    }
     state.url = url;
     for (std::string_view const set_cookie : state.headers.values(http::field::set_cookie)) {
         defaults.cookie_jar->update(set_cookie, url);
@@ -855,9 +859,10 @@ awaitable<response> send_request(session_options const& defaults,
             co_await ahttp::sleep(*send_at - clock::now());
             now = clock::now();
         }
-        std::unique_ptr<detail::response_state> state =
+        std::string request_scratch; // used unless the target has this request's bytes
+        std::string_view const request_bytes =
             prepare_hop(defaults, options, out, *where, *first, route,
-                        plain_options && history.empty() && !proxied);
+                        plain_options && history.empty() && !proxied, request_scratch);
         // One connect deadline for the pool wait, DNS and connecting together.
         detail::connect_context const context{
             .method = out.method,
@@ -871,6 +876,7 @@ awaitable<response> send_request(session_options const& defaults,
             .started = now,
             .retries_stale = retries_stale};
         detail::lease conn;
+        std::unique_ptr<detail::response_state> state;
         bool fresh = false;
         for (;;) {
             // An idle pooled connection without suspending, else wait for one or connect.
@@ -879,7 +885,7 @@ awaitable<response> send_request(session_options const& defaults,
                 conn = co_await pool->acquire(route, key, fresh, context);
             }
             exchange_failure failure;
-            if (co_await exchange(conn, *state, out.multipart.get(),
+            if (co_await exchange(conn, request_bytes, state, out.multipart.get(),
                                   out.stream ? &out.stream : nullptr, out.method, t, failure)) {
                 break;
             }
