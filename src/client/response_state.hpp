@@ -61,6 +61,8 @@ struct response_state {
     awaitable<std::string_view> read_raw(std::size_t max_size);
     /// The next decoded piece; empty at the end.
     awaitable<std::string_view> read_piece(std::size_t max_size);
+    /// read_piece() through the decoder.
+    awaitable<std::string_view> read_decoded(std::size_t max_size);
     /// Reads the rest of the body and drops it (redirects); false if it was too long to
     /// be worth it, and the connection was closed instead.
     awaitable<bool> discard(std::size_t limit);
