@@ -162,11 +162,13 @@ def make_runs(build_dir, url, conns, duration, wanted):
 def run_tool(run, nginx, timeout):
     cmd = ["taskset", "-c", CLIENT_CPU] + run["argv"]
     busy0, child0, srv0 = cb.busy_ticks(), cb.children_cpu_s(), cb.cpu_ticks(nginx.worker)
+    sleeps0 = cb.voluntary_switches(nginx.worker)
     t0 = time.monotonic()
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
                           stdin=subprocess.DEVNULL)
     wall = time.monotonic() - t0
     busy1, child1, srv1 = cb.busy_ticks(), cb.children_cpu_s(), cb.cpu_ticks(nginx.worker)
+    sleeps1 = cb.voluntary_switches(nginx.worker)
     if proc.returncode != 0:
         raise RuntimeError(f"{run['tool']} exited {proc.returncode}: {proc.stderr.strip()[:300]}")
     r = run["parse"](proc.stdout, proc.stderr, wall)
@@ -180,6 +182,7 @@ def run_tool(run, nginx, timeout):
     r["tool_cpu_pct"] = 100.0 * cpu_s / wall
     r["server_cpu_pct"] = 100.0 * srv_s / wall
     r["server_us_per_req"] = srv_s * 1e6 / req if req else float("nan")
+    r["server_wakeups_per_req"] = (sleeps1 - sleeps0) / req if req else float("nan")
     other_s = (busy1 - busy0) / cb.CLK_TCK - cpu_s - srv_s
     r["other_cpu_pct"] = max(0.0, 100.0 * other_s / wall)
     return r
@@ -205,9 +208,12 @@ def render(meta, runs, results, skipped):
              "is the sending thread's own CPU as `ahttp bench --json` reports it (`cpu_s`).", "",
              "Other CPU % is what the rest of the machine used meanwhile (out of 200 %): a high "
              "figure means the run shared its cores and req/s is low for every tool alike.", "",
+             "nginx wake-ups/req is how often nginx went to sleep in epoll and had to be woken "
+             "(its voluntary context switches) per request: a tool whose requests arrive "
+             "together wakes it once for many.", "",
              "| Tool | Connections | req/s | vs wrk | tool CPU µs/req | tool CPU % | "
-             "nginx CPU % | other CPU % | p50 ms | p99 ms | errors |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "nginx CPU % | nginx wake-ups/req | other CPU % | p50 ms | p99 ms | errors |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for c in meta["conns"]:
         wrk_rps = median(results.get(("wrk", c), []), "rps")
         for run in runs:
@@ -227,6 +233,7 @@ def render(meta, runs, results, skipped):
                 f"{fmt(rps / wrk_rps if wrk_rps == wrk_rps and wrk_rps else float('nan'), '.2f')}"
                 f"× | {cpu} | {fmt(median(rs, 'tool_cpu_pct'), '.0f')} | "
                 f"{fmt(median(rs, 'server_cpu_pct'), '.0f')} | "
+                f"{fmt(median(rs, 'server_wakeups_per_req'), '.3f')} | "
                 f"{fmt(median(rs, 'other_cpu_pct'), '.0f')} | "
                 f"{fmt(median(rs, 'p50_ms'), '.2f')} | {fmt(median(rs, 'p99_ms'), '.2f')} | "
                 f"{int(median(rs, 'errors'))} |")

@@ -77,6 +77,15 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
+def voluntary_switches(pid):
+    """How often a process went to sleep of its own accord (each time it was woken again)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("voluntary_ctxt_switches:"):
+                return int(line.split()[1])
+    return 0
+
+
 def busy_ticks():
     """user+nice+system ticks of all CPUs."""
     with open("/proc/stat") as f:

@@ -68,6 +68,20 @@ void connection::close() noexcept
     timer_armed_ = false;
 }
 
+void connection::hand_back_write(std::string_view rest, error_code ec) noexcept
+{
+    handed_back_ = unsent_write{rest, ec};
+    error_code ignored;
+    socket_.cancel(ignored); // the request's pending read completes with operation_aborted
+}
+
+std::optional<connection::unsent_write> connection::take_handed_back() noexcept
+{
+    std::optional<unsent_write> taken = handed_back_;
+    handed_back_.reset();
+    return taken;
+}
+
 void connection::consume(std::size_t n) noexcept
 {
     // Only the offset moves: views handed out from buffered() stay intact until the next

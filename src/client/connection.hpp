@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -90,6 +91,17 @@ public:
     /// when the socket buffer is full). Returns the bytes sent; `ec` set on a hard error.
     std::size_t write_now(std::string_view data, error_code& ec) noexcept;
 
+    /// A write deferred to the end of the loop's round (round_writes) that did not go out
+    /// whole comes back here: `rest` still to send (maybe all of it) and the error, if any.
+    /// The pending read is cancelled, so that the request's coroutine sees it.
+    void hand_back_write(std::string_view rest, error_code ec) noexcept;
+    struct unsent_write {
+        std::string_view rest;
+        error_code error;
+    };
+    /// The write handed back, once (then cleared); nullopt if none.
+    std::optional<unsent_write> take_handed_back() noexcept;
+
     /// Requests carried so far (the first is 0 on a fresh connection).
     std::size_t requests() const noexcept { return requests_; }
     void count_request() noexcept { ++requests_; }
@@ -123,6 +135,7 @@ private:
     bool expired_ = false;
     std::size_t requests_ = 0;
     clock::time_point idle_since_{};
+    std::optional<unsent_write> handed_back_;
 };
 
 } // namespace ahttp::client::detail

@@ -103,6 +103,26 @@ void lease::release(bool keep_alive) noexcept
     }
 }
 
+bool lease::has_company() const noexcept
+{
+    return owner_ && owner_->lent() > 1;
+}
+
+void lease::defer_write(std::string_view bytes)
+{
+    owner_->writes().add(*conn_, bytes);
+}
+
+void lease::withdraw_write() noexcept
+{
+    if (conn_) {
+        owner_->writes().withdraw(*conn_);
+        if (conn_->take_handed_back()) {
+            conn_->close(); // part of the request never went: the stream is out of step
+        }
+    }
+}
+
 std::shared_ptr<connection> lease::detach() noexcept
 {
     std::shared_ptr<connection> conn = std::move(conn_);
@@ -117,7 +137,7 @@ std::shared_ptr<connection> lease::detach() noexcept
 
 connector::connector(executor ex, connector_options options, trace_hooks trace)
     : executor_(std::move(ex)), options_(options), trace_(std::move(trace)),
-      cleanup_timer_(executor_)
+      cleanup_timer_(executor_), writes_(std::make_shared<round_writes>(executor_))
 {
     if (options_.limit != 0) {
         limit_ = std::make_unique<semaphore>(executor_, options_.limit);
@@ -202,11 +222,13 @@ awaitable<void> connector::take_slots(host_pool& pool, connect_context const& c)
         fire(trace_.on_connection_queued_end, traced);
     }
     ++pool.in_use;
+    ++lent_;
 }
 
 void connector::return_slots(host_pool& pool) noexcept
 {
     --pool.in_use;
+    --lent_;
     try {
         if (pool.slots) {
             pool.slots->release();
@@ -274,6 +296,7 @@ lease connector::try_reuse(std::string_view key, connect_context const& c)
         return {};
     }
     ++pool.in_use;
+    ++lent_;
     // The request's start stands in for now: microseconds apart, and one clock read less.
     if (std::shared_ptr<connection> conn = pop_idle(pool, c, c.started)) {
         return lease{shared_from_this(), std::move(conn), true};

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "client/connection.hpp"
+#include "client/round_writes.hpp"
 
 #include <ahttp/client/session_options.hpp>
 #include <ahttp/client/trace.hpp>
@@ -100,6 +101,14 @@ public:
     explicit operator bool() const noexcept { return conn_ != nullptr; }
     /// True if the connection carried earlier requests (a reuse may meet a closed socket).
     bool reused() const noexcept { return reused_; }
+    /// True if other connections of the same connector are lent out too: other requests
+    /// are in flight on this loop, so a write may wait for the end of the loop's round.
+    bool has_company() const noexcept;
+    /// Writes `bytes` at the end of the loop's round (see round_writes); they must stay
+    /// valid until then or withdraw_write().
+    void defer_write(std::string_view bytes);
+    /// Drops the deferred write if it has not gone yet.
+    void withdraw_write() noexcept;
     /// Returns the connection: pooled when `keep_alive`, closed otherwise.
     void release(bool keep_alive) noexcept;
     /// Takes the connection out of the pool's accounting for good (a WebSocket upgrade):
@@ -137,6 +146,9 @@ public:
 
     /// Idle connections to `key`, for tests and tracing.
     std::size_t idle_count(std::string const& key) const noexcept;
+    /// Connections lent out, to every origin.
+    std::size_t lent() const noexcept { return lent_; }
+    round_writes& writes() noexcept { return *writes_; }
 
 private:
     friend class lease;
@@ -182,6 +194,8 @@ private:
     /// Per origin, the theoretical arrival time of the next request (the GCRA's TAT).
     std::map<std::string, clock::time_point, std::less<>> rate_slots_;
     boost::asio::steady_timer cleanup_timer_;
+    std::shared_ptr<round_writes> writes_;
+    std::size_t lent_ = 0; ///< the in_use of every pool, summed
     bool cleanup_armed_ = false;
     bool closed_ = false;
 };

@@ -13,6 +13,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/deferred.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
@@ -504,6 +505,18 @@ awaitable<bool> send_body(detail::connection& c, detail::multipart_body const* m
     co_return true;
 }
 
+/// Takes a request's deferred write back out of the round's queue when the exchange ends
+/// before it went (a timeout, an early answer): the bytes it points to die with the request.
+struct withdraw_on_exit {
+    detail::lease* conn;
+    ~withdraw_on_exit()
+    {
+        if (conn != nullptr) {
+            conn->withdraw_write();
+        }
+    }
+};
+
 /// Sends `request` on `conn` and reads a final response head into a new `state` (taken from
 /// the recycled ones only now, when it is needed). Returns false with the failure instead of
 /// throwing when nothing came back, so the caller can retry.
@@ -518,7 +531,14 @@ awaitable<bool> exchange(detail::lease& conn, std::string_view request,
         t.total.earliest(deadline::after(t.sock_read, timeout_phase::sock_read));
     deadline first_byte_deadline; // set once the request is sent
     c.set_deadline(t.total);
-    {
+    // With other requests in flight on this loop, a request without a body to stream goes
+    // out at the end of the loop's round, with the others (see round_writes). Alone, at once.
+    bool const deferred =
+        multipart == nullptr && stream == nullptr && !c.is_tls() && conn.has_company();
+    withdraw_on_exit const withdraw{deferred ? &conn : nullptr};
+    if (deferred) {
+        conn.defer_write(request);
+    } else {
         // Most requests fit the socket buffer: sent at once, without an asynchronous write.
         error_code ec;
         std::size_t const sent = c.write_now(request, ec);
@@ -564,6 +584,22 @@ awaitable<bool> exchange(detail::lease& conn, std::string_view request,
             // The socket awaited here, not through read_more(): one coroutine frame less.
             auto [read_ec, n] = co_await c.socket().async_read_some(c.prepare_read(),
                                                                     asio::as_tuple(asio::deferred));
+            if (deferred) {
+                if (auto const unsent = c.take_handed_back()) {
+                    // The deferred write did not go out whole: the rest is ours to send.
+                    error_code write_ec = unsent->error;
+                    if (!write_ec && !unsent->rest.empty()) {
+                        write_ec = co_await c.write(unsent->rest);
+                    }
+                    if (write_ec) {
+                        failure = {write_ec, true, "cannot send the request"};
+                        co_return false;
+                    }
+                    if (read_ec == asio::error::operation_aborted && !c.expired()) {
+                        continue; // the read was cancelled only to hand the write back
+                    }
+                }
+            }
             ec = c.commit_read(read_ec, n);
         }
         if (ec) {

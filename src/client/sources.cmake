@@ -10,6 +10,7 @@ list(APPEND AHTTP_SOURCES
   client/happy_eyeballs.cpp
   client/multipart_body.cpp
   client/response.cpp
+  client/round_writes.cpp
   client/sse_parser.cpp
   client/target.cpp
   client/url_repair.cpp

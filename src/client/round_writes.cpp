@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: BSL-1.0
+#include "client/connection.hpp"
+#include "client/round_writes.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <algorithm>
+
+namespace ahttp::client::detail {
+
+void round_writes::add(connection& conn, std::string_view bytes)
+{
+    queue_.push_back({&conn, bytes});
+    if (!flush_posted_) {
+        // Posted from a completion, it runs after the completions already queued: the rest
+        // of this round.
+        flush_posted_ = true;
+        boost::asio::post(executor_, [self = shared_from_this()] { self->flush(); });
+    }
+}
+
+void round_writes::withdraw(connection const& conn) noexcept
+{
+    auto const it =
+        std::find_if(queue_.begin(), queue_.end(), [&](entry const& e) { return e.conn == &conn; });
+    if (it != queue_.end()) {
+        queue_.erase(it);
+    }
+}
+
+void round_writes::flush() noexcept
+{
+    flush_posted_ = false;
+    // hand_back_write() only records and cancels: nothing here runs a request's code, so
+    // the queue does not change under the loop.
+    for (entry const& e : queue_) {
+        error_code ec;
+        std::size_t const sent = e.conn->write_now(e.bytes, ec);
+        if (ec || sent < e.bytes.size()) {
+            e.conn->hand_back_write(e.bytes.substr(sent), ec);
+        }
+    }
+    queue_.clear();
+}
+
+} // namespace ahttp::client::detail
