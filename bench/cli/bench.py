@@ -10,8 +10,8 @@ Started by bench/cli/run.sh:
 nginx (one worker, `return 200 "hello"`, started by bench/client/bench.py's Nginx class) is
 pinned to CPU 0 and every load generator to CPU 1 (taskset). Each tool runs for BENCH_DURATION
 seconds (default 10) at 50 and at 256 connections; tools are interleaved, BENCH_ROUNDS times
-(default 1), and the median is reported. Figures: req/s as the tool reports it, the ratio to
-wrk's req/s in the same round, and the tool's CPU time per request: utime+stime of the tool
+(default 1), and the median is reported. Figures: req/s as the tool reports it, the median of
+the ratios to wrk's req/s in the same round, and the tool's CPU time per request: utime+stime of the tool
 process (getrusage(RUSAGE_CHILDREN) deltas around the run, start-up included) divided by the
 requests it completed. nginx's CPU share shows whether the server or the tool was the limit.
 
@@ -215,7 +215,7 @@ def render(meta, runs, results, skipped):
              "nginx CPU % | nginx wake-ups/req | other CPU % | p50 ms | p99 ms | errors |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for c in meta["conns"]:
-        wrk_rps = median(results.get(("wrk", c), []), "rps")
+        wrk_runs = results.get(("wrk", c), [])
         for run in runs:
             if run["conns"] != c:
                 continue
@@ -223,6 +223,10 @@ def render(meta, runs, results, skipped):
             if not rs:
                 continue
             rps = median(rs, "rps")
+            # Each round's ratio to wrk's run of the same round (minutes apart at most), then
+            # the median: the machine's drift between rounds cancels out.
+            paired = [r["rps"] / w["rps"] for r, w in zip(rs, wrk_runs) if w["rps"]]
+            ratio = statistics.median(paired) if paired else float("nan")
             cpu = fmt(median(rs, "cpu_us_per_req"), ".1f")
             if "self_cpu_s" in rs[0]:
                 self_us = statistics.median(
@@ -230,8 +234,7 @@ def render(meta, runs, results, skipped):
                 cpu += f" ({self_us:.1f})"
             lines.append(
                 f"| {run['tool']} | {c} | {fmt(rps, ',.0f')} | "
-                f"{fmt(rps / wrk_rps if wrk_rps == wrk_rps and wrk_rps else float('nan'), '.2f')}"
-                f"× | {cpu} | {fmt(median(rs, 'tool_cpu_pct'), '.0f')} | "
+                f"{fmt(ratio, '.2f')}× | {cpu} | {fmt(median(rs, 'tool_cpu_pct'), '.0f')} | "
                 f"{fmt(median(rs, 'server_cpu_pct'), '.0f')} | "
                 f"{fmt(median(rs, 'server_wakeups_per_req'), '.3f')} | "
                 f"{fmt(median(rs, 'other_cpu_pct'), '.0f')} | "

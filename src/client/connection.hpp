@@ -101,6 +101,10 @@ public:
     };
     /// The write handed back, once (then cleared); nullopt if none.
     std::optional<unsent_write> take_handed_back() noexcept;
+    /// Whether a write of this connection waits in a round_writes queue (so that taking it
+    /// back out needs no search when it does not).
+    bool write_queued() const noexcept { return write_queued_; }
+    void set_write_queued(bool queued) noexcept { write_queued_ = queued; }
 
     /// Requests carried so far (the first is 0 on a fresh connection).
     std::size_t requests() const noexcept { return requests_; }
@@ -136,6 +140,7 @@ private:
     std::size_t requests_ = 0;
     clock::time_point idle_since_{};
     std::optional<unsent_write> handed_back_;
+    bool write_queued_ = false;
 };
 
 } // namespace ahttp::client::detail

@@ -11,6 +11,7 @@ namespace ahttp::client::detail {
 void round_writes::add(connection& conn, std::string_view bytes)
 {
     queue_.push_back({&conn, bytes});
+    conn.set_write_queued(true);
     if (!flush_posted_) {
         // Posted from a completion, it runs after the completions already queued: the rest
         // of this round.
@@ -19,8 +20,12 @@ void round_writes::add(connection& conn, std::string_view bytes)
     }
 }
 
-void round_writes::withdraw(connection const& conn) noexcept
+void round_writes::withdraw(connection& conn) noexcept
 {
+    if (!conn.write_queued()) {
+        return; // the usual case: it went out with its round
+    }
+    conn.set_write_queued(false);
     auto const it =
         std::find_if(queue_.begin(), queue_.end(), [&](entry const& e) { return e.conn == &conn; });
     if (it != queue_.end()) {
@@ -34,6 +39,7 @@ void round_writes::flush() noexcept
     // hand_back_write() only records and cancels: nothing here runs a request's code, so
     // the queue does not change under the loop.
     for (entry const& e : queue_) {
+        e.conn->set_write_queued(false);
         error_code ec;
         std::size_t const sent = e.conn->write_now(e.bytes, ec);
         if (ec || sent < e.bytes.size()) {

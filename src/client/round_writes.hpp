@@ -32,7 +32,7 @@ public:
     /// error) is handed back to the connection, whose pending read is cancelled to say so.
     void add(connection& conn, std::string_view bytes);
     /// Takes `conn`'s write back out of the queue if it has not gone yet.
-    void withdraw(connection const& conn) noexcept;
+    void withdraw(connection& conn) noexcept;
 
 private:
     struct entry {
