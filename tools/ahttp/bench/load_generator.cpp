@@ -188,7 +188,8 @@ awaitable<void> request_loop(client::session* session, run_state* s, thread_tall
     boost::asio::steady_timer timer{co_await boost::asio::this_coro::executor};
     auto const started = clock_type::now();
     while (auto const intended = claim(*s, *t)) {
-        if (*intended > clock_type::now()) {
+        // Only a --rate schedule can put a request in the future (claim() read the clock).
+        if (o.rate > 0 && *intended > clock_type::now()) {
             timer.expires_at(*intended);
             co_await timer.async_wait(boost::asio::use_awaitable);
         }
