@@ -15,8 +15,8 @@ void round_writes::add(connection& conn, std::string_view bytes)
     if (!flush_posted_) {
         // Posted from a completion, it runs after the completions already queued: the rest
         // of this round.
-        flush_posted_ = true;
         boost::asio::post(executor_, [self = shared_from_this()] { self->flush(); });
+        flush_posted_ = true; // after: a post that throws leaves the next add() to post
     }
 }
 

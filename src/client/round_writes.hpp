@@ -18,10 +18,13 @@ class connection;
 /// the round, and a server that keeps up goes back to sleep in between, to be woken (an IPI,
 /// a context switch, paid by both sides) by the next write. Written together at the end of
 /// the round, the requests wake it once. Against nginx with 256 connections this took nginx
-/// from 0.3 wake-ups per request to 0.01. wrk gets the same effect by writing from the
+/// from 0.3 wake-ups per request to under 0.01. wrk gets the same effect by writing from the
 /// following epoll round.
 ///
-/// One per connector (so per session, on one loop). Owned by shared_ptr: the posted flush
+/// One per connector (so per session, on one loop). Like the rest of the session, it
+/// assumes one thread: the flush is posted to the session's executor, and it relies on the
+/// request's read being pending by the time the flush runs (the request queues its bytes and
+/// starts the read without suspending in between). Owned by shared_ptr: the posted flush
 /// holds it.
 class round_writes : public std::enable_shared_from_this<round_writes> {
 public:

@@ -14,6 +14,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
@@ -505,6 +506,23 @@ awaitable<bool> send_body(detail::connection& c, detail::multipart_body const* m
     co_return true;
 }
 
+/// The deadlines of the wait for a response head. sock_read and first_byte count from the
+/// moment the whole request is sent: an upload's time is not theirs.
+struct head_deadlines {
+    deadline read;       ///< total, or sock_read if sooner
+    deadline first_byte; ///< until the response's first byte
+};
+
+head_deadlines head_deadlines_from_now(timeouts const& t) noexcept
+{
+    if (t.sock_read == no_timeout && t.first_byte == no_timeout) {
+        return {t.total, {}}; // the defaults: no clock read
+    }
+    auto const now = clock::now();
+    return {t.total.earliest(deadline::after(t.sock_read, timeout_phase::sock_read, now)),
+            deadline::after(t.first_byte, timeout_phase::first_byte, now)};
+}
+
 /// Takes a request's deferred write back out of the round's queue when the exchange ends
 /// before it went (a timeout, an early answer): the bytes it points to die with the request.
 struct withdraw_on_exit {
@@ -527,9 +545,7 @@ awaitable<bool> exchange(detail::lease& conn, std::string_view request,
 {
     detail::connection& c = conn.conn();
     c.count_request();
-    deadline const read_deadline =
-        t.total.earliest(deadline::after(t.sock_read, timeout_phase::sock_read));
-    deadline first_byte_deadline; // set once the request is sent
+    head_deadlines wait; // once the request is sent
     c.set_deadline(t.total);
     // With other requests in flight on this loop, a request without a body to stream goes
     // out at the end of the loop's round, with the others (see round_writes). Alone, at once.
@@ -554,7 +570,7 @@ awaitable<bool> exchange(detail::lease& conn, std::string_view request,
         !co_await send_body(c, multipart, stream, t, failure)) {
         co_return false;
     }
-    first_byte_deadline = deadline::after(t.first_byte, timeout_phase::first_byte);
+    wait = head_deadlines_from_now(t);
     wire::response_parser const parser;
     wire::response_head& head = scratch_head(); // parsed afresh after every wait
     wire::parse_error error;
@@ -576,7 +592,7 @@ awaitable<bool> exchange(detail::lease& conn, std::string_view request,
             break;
         }
         // Until the first byte, first_byte bounds the wait too (from the request sent).
-        c.set_deadline(received ? read_deadline : read_deadline.earliest(first_byte_deadline));
+        c.set_deadline(received ? wait.read : wait.read.earliest(wait.first_byte));
         error_code ec;
         if (c.is_tls()) {
             ec = co_await c.read_more();
@@ -586,17 +602,27 @@ awaitable<bool> exchange(detail::lease& conn, std::string_view request,
                                                                     asio::as_tuple(asio::deferred));
             if (deferred) {
                 if (auto const unsent = c.take_handed_back()) {
-                    // The deferred write did not go out whole: the rest is ours to send.
+                    // The deferred write did not go out whole: the rest is ours to send,
+                    // under the total deadline only (as a request written at once), and the
+                    // wait for the response starts after it.
                     error_code write_ec = unsent->error;
                     if (!write_ec && !unsent->rest.empty()) {
+                        c.set_deadline(t.total);
                         write_ec = co_await c.write(unsent->rest);
+                        wait = head_deadlines_from_now(t);
                     }
                     if (write_ec) {
                         failure = {write_ec, true, "cannot send the request"};
                         co_return false;
                     }
                     if (read_ec == asio::error::operation_aborted && !c.expired()) {
-                        continue; // the read was cancelled only to hand the write back
+                        // Cancelled only to hand the write back, unless the request was
+                        // cancelled in the same round.
+                        asio::cancellation_state const cs =
+                            co_await asio::this_coro::cancellation_state;
+                        if (cs.cancelled() == asio::cancellation_type::none) {
+                            continue;
+                        }
                     }
                 }
             }

@@ -7,13 +7,16 @@
 
 #include <ahttp/client.hpp>
 #include <ahttp/gather.hpp>
+#include <ahttp/sleep.hpp>
 #include <ahttp/testing/test_server.hpp>
 #include <ahttp/web.hpp>
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -55,6 +58,14 @@ struct digest_app {
             co_return web::response::text(std::to_string(body.size()) + " " +
                                           std::to_string(digest(body)));
         });
+        // Starts reading the body only after a second, then at full speed, and answers with
+        // its size at once: an upload larger than what the socket buffers take without a
+        // reader lasts that long, and the answer follows it closely (valgrind included).
+        app.router().add_post("/late-size", [](web::request& req) -> awaitable<web::response> {
+            co_await ahttp::sleep(std::chrono::seconds{1});
+            std::string const body = co_await req.read();
+            co_return web::response::text(std::to_string(body.size()));
+        });
         app.router().add_get("/hello", [](web::request&) -> awaitable<web::response> {
             co_return web::response::text("hello");
         });
@@ -65,6 +76,20 @@ awaitable<std::string> post_body(client::session& session, std::string url, std:
 {
     client::request_options options;
     options.data = std::move(body);
+    client::response r = co_await session.post(url, std::move(options));
+    co_return co_await r.text();
+}
+
+/// A POST whose wait for the answer is short: first_byte, and sock_read too if asked.
+awaitable<std::string> post_body_with_short_waits(client::session& session, std::string url,
+                                                  std::string body, bool sock_read_too)
+{
+    client::request_options options;
+    options.data = std::move(body);
+    options.timeout.first_byte = std::chrono::milliseconds{500};
+    if (sock_read_too) {
+        options.timeout.sock_read = std::chrono::milliseconds{500};
+    }
     client::response r = co_await session.post(url, std::move(options));
     co_return co_await r.text();
 }
@@ -96,6 +121,36 @@ TEST(RoundWritesTest, BodiesLargerThanTheSocketBufferArriveWholeFromConcurrentRe
         EXPECT_EQ(answers[static_cast<std::size_t>(i)],
                   std::to_string(body.size()) + " " + std::to_string(digest(body)))
             << "request " << i;
+    }
+}
+
+// first_byte and sock_read time the wait for the answer, not the upload: a deferred request
+// whose rest was handed back starts them once that rest is sent, as a request written at once
+// does. The server reads nothing for a second, so the uploads take that long; the waits are
+// half a second.
+TEST(RoundWritesTest, AnUploadSlowerThanFirstByteAndSockReadIsNotTheirTimeout)
+{
+    digest_app fixture;
+    ahttp::testing::test_server server{fixture.app};
+    auto const url = server.url("/late-size");
+    // One request alone is written at once; two have company and are deferred.
+    for (auto const [requests, sock_read_too] :
+         {std::pair{1, false}, std::pair{2, false}, std::pair{2, true}}) {
+        auto const answers = ahttp::run([&]() -> awaitable<std::vector<std::string>> {
+            client::session session = co_await make_session();
+            std::vector<awaitable<std::string>> tasks;
+            for (int i = 0; i < requests; ++i) {
+                tasks.push_back(
+                    post_body_with_short_waits(session, url, body_for(i), sock_read_too));
+            }
+            co_return co_await ahttp::gather(std::move(tasks));
+        }());
+        ASSERT_EQ(answers.size(), static_cast<std::size_t>(requests));
+        for (int i = 0; i < requests; ++i) {
+            EXPECT_EQ(answers[static_cast<std::size_t>(i)], std::to_string(big_body_size))
+                << requests << " request(s), "
+                << (sock_read_too ? "first_byte and sock_read" : "first_byte");
+        }
     }
 }
 
