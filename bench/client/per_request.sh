@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSL-1.0
 # Per-request costs of ahttp's client (issue 3): user-space instructions (callgrind), heap
-# allocations (bench/profile/count_allocs.c, LD_PRELOAD) and syscalls (strace -c), each measured
-# as the difference between two runs of ahttp_client_bench against one nginx worker (N1 and N2
-# GETs at concurrency C), divided by N2 - N1: start-up, connecting and shutdown cancel out.
+# allocations (bench/profile/count_allocs.c, LD_PRELOAD) and syscalls (perf stat's syscall
+# tracepoints, else strace -c), each measured as the difference between two runs of
+# ahttp_client_bench against one nginx worker (N1 and N2 GETs at concurrency C), divided by
+# N2 - N1: start-up, connecting and shutdown cancel out.
 # Counts, not times: they do not depend on how busy the machine is.
 # Usage: bash bench/client/per_request.sh BUILD_DIR
 # Env: CPR_N1 (2000), CPR_N2 (12000), CPR_CONCURRENCY (100), CPR_SKIP (comma list of
 #      callgrind,allocs,syscalls to skip), CPR_CALLGRIND_OUT (keep the N2 callgrind dump there).
-# Needs nginx, strace, valgrind (callgrind_annotate), cc, taskset.
+# Needs nginx, perf (or strace), valgrind (callgrind_annotate), cc, taskset.
 set -euo pipefail
 [[ $# -eq 1 ]] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -96,16 +97,30 @@ if [[ ,$skip, != *,allocs,* ]]; then
 fi
 
 if [[ ,$skip, != *,syscalls,* ]]; then
+    # Counted by the kernel's syscall tracepoints (perf stat) where it may: strace stops the
+    # client at every call, slow enough for nginx's answer to be there when the client's
+    # speculative read comes (it reported 1.1 recvfrom per request where there are 2).
     declare -A calls
-    for n in "$n1" "$n2"; do
-        client strace -f -c -o "$work/strace.$n"
-    done
-    echo "  syscalls per request:"
-    for name in $(awk '$NF ~ /^[a-z_0-9]+$/ && $NF != "total" {print $NF}' "$work/strace.$n2"); do
-        a=$(awk -v s="$name" '$NF == s { print ($4 ~ /^[0-9]+$/ ? $4 : $3) }' "$work/strace.$n1")
-        b=$(awk -v s="$name" '$NF == s { print ($4 ~ /^[0-9]+$/ ? $4 : $3) }' "$work/strace.$n2")
+    if perf stat -x, -e 'syscalls:sys_enter_getpid' -- true >/dev/null 2>&1; then
+        how="perf stat, syscall tracepoints"
+        for n in "$n1" "$n2"; do
+            client perf stat -x, -o "$work/sys.$n" -e 'syscalls:sys_enter_*' --
+            awk -F, '$3 ~ /^syscalls:sys_enter_/ && $1 ~ /^[0-9]+$/ {
+                sub("syscalls:sys_enter_", "", $3); print $3, $1 }' "$work/sys.$n" >"$work/calls.$n"
+        done
+    else
+        how="strace -c, which slows the client: reads may find answers they would not"
+        for n in "$n1" "$n2"; do
+            client strace -f -c -o "$work/strace.$n"
+            awk '$NF ~ /^[a-z_0-9]+$/ && $NF != "total" {
+                print $NF, ($4 ~ /^[0-9]+$/ ? $4 : $3) }' "$work/strace.$n" >"$work/calls.$n"
+        done
+    fi
+    echo "  syscalls per request ($how):"
+    while read -r name b; do
+        a=$(awk -v s="$name" '$1 == s { print $2 }' "$work/calls.$n1")
         v=$(per "${a:-0}" "$b")
         awk -v v="$v" -v s="$name" 'BEGIN { if (v >= 0.01) printf "    %-14s %s\n", s, v }'
-    done
+    done <"$work/calls.$n2"
 fi
 grep -h '"errors":0' "$work/out.$n2" >/dev/null || { echo "client errors: $(cat "$work/out.$n2")" >&2; exit 1; }
