@@ -522,6 +522,28 @@ head_deadlines head_deadlines_from_now(timeouts const& t) noexcept
             deadline::after(t.first_byte, timeout_phase::first_byte, now)};
 }
 
+/// Sends what a round's flush handed back (see round_writes): under the total deadline only,
+/// as a request written at once, after which the wait for the response starts. A coroutine
+/// of its own, since it is rare: exchange()'s frame stays small.
+awaitable<error_code> send_handed_back(detail::connection& c, std::string_view rest,
+                                       error_code error, timeouts const& t, head_deadlines& wait)
+{
+    if (error || rest.empty()) {
+        co_return error;
+    }
+    c.set_deadline(t.total);
+    error_code const ec = co_await c.write(rest);
+    wait = head_deadlines_from_now(t);
+    co_return ec;
+}
+
+/// Whether the calling coroutine has been asked to stop.
+awaitable<bool> cancelled()
+{
+    asio::cancellation_state const state = co_await asio::this_coro::cancellation_state;
+    co_return state.cancelled() != asio::cancellation_type::none;
+}
+
 /// Takes a request's deferred write back out of the round's queue when the exchange ends
 /// before it went (a timeout, an early answer): the bytes it points to die with the request.
 struct withdraw_on_exit {
@@ -599,29 +621,19 @@ awaitable<bool> exchange(detail::lease& conn, std::string_view request,
             // The socket awaited here, not through read_more(): one coroutine frame less.
             auto [read_ec, n] = co_await c.socket().async_read_some(c.prepare_read(),
                                                                     asio::as_tuple(asio::deferred));
-            if (deferred) {
-                if (auto const unsent = c.take_handed_back()) {
-                    // The deferred write did not go out whole: the rest is ours to send,
-                    // under the total deadline only (as a request written at once), and the
-                    // wait for the response starts after it.
-                    error_code write_ec = unsent->error;
-                    if (!write_ec && !unsent->rest.empty()) {
-                        c.set_deadline(t.total);
-                        write_ec = co_await c.write(unsent->rest);
-                        wait = head_deadlines_from_now(t);
-                    }
-                    if (write_ec) {
-                        failure = {write_ec, true, "cannot send the request"};
-                        co_return false;
-                    }
-                    if (read_ec == asio::error::operation_aborted && !c.expired()) {
-                        // Cancelled only to hand the write back, unless the request was
-                        // cancelled in the same round.
-                        asio::cancellation_state const cs =
-                            co_await asio::this_coro::cancellation_state;
-                        if (cs.cancelled() == asio::cancellation_type::none) {
-                            continue;
-                        }
+            if (auto const unsent = deferred ? c.take_handed_back() : std::nullopt) {
+                // The deferred write did not go out whole: the rest is ours to send.
+                if (error_code const write_ec =
+                        co_await send_handed_back(c, unsent->rest, unsent->error, t, wait)) {
+                    failure = {write_ec, true, "cannot send the request"};
+                    co_return false;
+                }
+                // Cancelled only to hand the write back, unless the request was cancelled in
+                // the same round. (No co_await inside && or ?:, which g++ 12 miscompiles.)
+                if (read_ec == asio::error::operation_aborted && !c.expired()) {
+                    bool const stop = co_await cancelled();
+                    if (!stop) {
+                        continue;
                     }
                 }
             }
