@@ -25,6 +25,8 @@ struct response_state {
     std::string reason;
     int version_minor = 1;
     http::headers headers;
+    bool has_set_cookie = false;       ///< headers has a Set-Cookie (noted by the parser)
+    bool has_content_encoding = false; ///< headers has a Content-Encoding
     std::vector<response> history;
 
     lease conn; ///< held while the body is unread

@@ -469,6 +469,8 @@ void adopt_head(detail::response_state& state, wire::response_head const& head, 
     state.reason.assign(head.reason);
     state.version_minor = head.version_minor;
     state.headers.assign(head.fields); // into the recycled strings: no allocation
+    state.has_set_cookie = head.has_set_cookie;
+    state.has_content_encoding = head.has_content_encoding;
     state.framing = head.framing;
     state.remaining = head.content_length;
     state.declared_length = head.content_length;
@@ -819,14 +821,17 @@ void adopt_response(detail::response_state& state, detail::lease& conn,
                     session_options const& defaults, std::string const& url, timeouts const& t)
 {
     state.url = url;
-    for (std::string_view const set_cookie : state.headers.values(http::field::set_cookie)) {
-        defaults.cookie_jar->update(set_cookie, url);
+    if (state.has_set_cookie) {
+        for (std::string_view const set_cookie : state.headers.values(http::field::set_cookie)) {
+            defaults.cookie_jar->update(set_cookie, url);
+        }
     }
     state.conn = std::move(conn);
     state.total = t.total;
     state.sock_read = t.sock_read;
     state.max_body_size = defaults.max_body_size;
-    if (defaults.auto_decompress && state.framing != wire::response_framing::none) {
+    if (defaults.auto_decompress && state.has_content_encoding &&
+        state.framing != wire::response_framing::none) {
         std::string_view const coding = state.headers.value_or(http::field::content_encoding, "");
         if (!coding.empty() && !http::iequals(coding, "identity")) {
             if (auto const c = compression::parse_coding(coding)) {
@@ -849,10 +854,13 @@ std::shared_ptr<target const> redirect_target(detail::response_state& state, tar
                                               std::size_t max_redirects)
 {
     unsigned const code = http::to_int(state.status);
+    if (!follow || !is_redirect(code)) {
+        return nullptr; // the common case, without a look for Location
+    }
     auto const location = state.headers.find(http::field::location);
     // A streamed body cannot be sent again: 307/308 (which repeat it) are not followed.
     bool const replays_body = code == 307 || code == 308;
-    if (!follow || !is_redirect(code) || !location || (out.stream && replays_body)) {
+    if (!location || (out.stream && replays_body)) {
         return nullptr;
     }
     if (hops >= max_redirects) {

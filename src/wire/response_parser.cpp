@@ -13,18 +13,25 @@ namespace {
 using http::status;
 using namespace syntax;
 
-void note_response_field(framing_facts& facts, std::string_view name,
+void note_response_field(framing_facts& facts, response_head& head, std::string_view name,
                          std::string_view value) noexcept
 {
     switch (name.size()) {
     case 10:
         if (token_equals(name, "connection")) {
             note_connection(facts, value);
+        } else if (token_equals(name, "set-cookie")) {
+            head.has_set_cookie = true;
         }
         break;
     case 14:
         if (token_equals(name, "content-length")) {
             note_content_length(facts, value);
+        }
+        break;
+    case 16:
+        if (token_equals(name, "content-encoding")) {
+            head.has_content_encoding = true;
         }
         break;
     case 17:
@@ -47,6 +54,8 @@ void reset_head(response_head& head) noexcept
     head.content_length = 0;
     head.keep_alive = true;
     head.head_size = 0;
+    head.has_set_cookie = false;
+    head.has_content_encoding = false;
 }
 
 } // namespace
@@ -124,8 +133,8 @@ parse_status response_parser::parse(std::string_view input, response_head& head,
     framing_facts facts;
     parse_status const fields_status =
         parse_field_lines(p, end, limits_, head.fields, error,
-                          [&facts](std::string_view name, std::string_view value) {
-                              note_response_field(facts, name, value);
+                          [&facts, &head](std::string_view name, std::string_view value) {
+                              note_response_field(facts, head, name, value);
                           });
     if (fields_status != parse_status::complete) {
         if (fields_status == parse_status::error) {

@@ -31,6 +31,10 @@ struct response_head {
     std::uint64_t content_length = 0; ///< when framing == content_length
     bool keep_alive = true;           ///< the connection may carry another request
     std::size_t head_size = 0;        ///< bytes of the head, including the final CRLF CRLF
+    // Noted while parsing, so that the client looks these up only in responses that have
+    // them (most have neither).
+    bool has_set_cookie = false;       ///< a Set-Cookie field is present
+    bool has_content_encoding = false; ///< a Content-Encoding field is present
 };
 
 /// What the request was, which decides whether its response has a body (RFC 9112 §6.3).

@@ -5,7 +5,6 @@
 
 #include "http/text.hpp"
 
-#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -221,7 +220,8 @@ void for_each_element(std::string_view list, F&& f)
 
 inline bool is_token(std::string_view s) noexcept
 {
-    return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar);
+    char const* const end = s.data() + s.size();
+    return !s.empty() && skip_token(s.data(), end) == end;
 }
 
 } // namespace ahttp::wire::syntax

@@ -134,7 +134,7 @@ TEST(RoundWritesTest, AnUploadSlowerThanFirstByteAndSockReadIsNotTheirTimeout)
     ahttp::testing::test_server server{fixture.app};
     auto const url = server.url("/late-size");
     // One request alone is written at once; two have company and are deferred.
-    for (auto const [requests, sock_read_too] :
+    for (auto const& [requests, sock_read_too] :
          {std::pair{1, false}, std::pair{2, false}, std::pair{2, true}}) {
         auto const answers = ahttp::run([&]() -> awaitable<std::vector<std::string>> {
             client::session session = co_await make_session();

@@ -66,6 +66,31 @@ TEST(ResponseParserTest, AcceptsEmptyOrMissingReason)
               "OK \t fine");
 }
 
+// The client looks up cookies and the content coding only when the parser saw the field:
+// a miss here would drop a cookie or hand out a still-compressed body.
+TEST(ResponseParserTest, NotesSetCookieAndContentEncodingInAnyCase)
+{
+    auto const plain = parse_response("HTTP/1.1 200 OK\r\nConnection: keep-alive\r\n"
+                                      "Content-Length: 0\r\n\r\n");
+    ASSERT_EQ(plain.result, parse_status::complete) << plain.error.reason;
+    EXPECT_FALSE(plain.head.has_set_cookie);
+    EXPECT_FALSE(plain.head.has_content_encoding);
+
+    auto const both = parse_response("HTTP/1.1 200 OK\r\nSET-COOKIE: a=1\r\n"
+                                     "content-Encoding: gzip\r\nContent-Length: 0\r\n\r\n");
+    ASSERT_EQ(both.result, parse_status::complete) << both.error.reason;
+    EXPECT_TRUE(both.head.has_set_cookie);
+    EXPECT_TRUE(both.head.has_content_encoding);
+
+    // Reused for the next response (as the client does), the notes start over.
+    response_head head = both.head;
+    parse_error error;
+    std::string const next = "HTTP/1.1 204 No Content\r\n\r\n";
+    ASSERT_EQ(response_parser{}.parse(next, head, error), parse_status::complete);
+    EXPECT_FALSE(head.has_set_cookie);
+    EXPECT_FALSE(head.has_content_encoding);
+}
+
 struct framing_case {
     char const* name;
     std::string input;
