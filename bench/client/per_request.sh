@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSL-1.0
-# Per-request costs of ahttp's client (issue 3): user-space instructions (callgrind), heap
-# allocations (bench/profile/count_allocs.c, LD_PRELOAD) and syscalls (perf stat's syscall
-# tracepoints, else strace -c), each measured as the difference between two runs of
-# ahttp_client_bench against one nginx worker (N1 and N2 GETs at concurrency C), divided by
-# N2 - N1: start-up, connecting and shutdown cancel out.
+# Per-request costs of ahttp's client (issue 3): user-space instructions (callgrind), L1 cache
+# misses (cachegrind), heap allocations (bench/profile/count_allocs.c, LD_PRELOAD) and syscalls
+# (perf stat's syscall tracepoints, else strace -c), each measured as the difference between two
+# runs of ahttp_client_bench against one nginx worker (N1 and N2 GETs at concurrency C), divided
+# by N2 - N1: start-up, connecting and shutdown cancel out.
 # Counts, not times: they do not depend on how busy the machine is.
 # Usage: bash bench/client/per_request.sh BUILD_DIR
 # Env: CPR_N1 (2000), CPR_N2 (12000), CPR_CONCURRENCY (100), CPR_SKIP (comma list of
-#      callgrind,allocs,syscalls to skip), CPR_CALLGRIND_OUT (keep the N2 callgrind dump there).
+#      callgrind,cachegrind,allocs,syscalls to skip), CPR_CALLGRIND_OUT (keep the N2 callgrind
+#      dump there).
 # Needs nginx, perf (or strace), valgrind (callgrind_annotate), cc, taskset.
 set -euo pipefail
 [[ $# -eq 1 ]] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
@@ -83,6 +84,19 @@ if [[ ,$skip, != *,callgrind,* ]]; then
     done
     echo "  user-space instructions per request: $(per "${ir[$n1]}" "${ir[$n2]}")"
     [[ -z ${CPR_CALLGRIND_OUT:-} ]] || cp "$work/cg.$n2" "$CPR_CALLGRIND_OUT"
+fi
+
+if [[ ,$skip, != *,cachegrind,* ]]; then
+    # Simulated cache misses (valgrind's model of this CPU's L1 caches): user space only, but
+    # they say whether the user-space time goes to code or to data.
+    declare -A i1 d1
+    for n in "$n1" "$n2"; do
+        client valgrind --tool=cachegrind --cache-sim=yes --cachegrind-out-file="$work/cache.$n"
+        read -r i1[$n] d1[$n] < <(grep -E '^==[0-9]+== (I1|D1) +misses:' "$work/err.$n" |
+            awk '{gsub(",", "", $4); printf "%s ", $4} END {print ""}')
+    done
+    echo "  L1 misses per request (cachegrind): instruction $(per "${i1[$n1]}" "${i1[$n2]}")," \
+        "data $(per "${d1[$n1]}" "${d1[$n2]}")"
 fi
 
 if [[ ,$skip, != *,allocs,* ]]; then
