@@ -84,6 +84,8 @@ void response_state::reset() noexcept
     version_minor = 1;
     // headers: kept with their strings' storage, for exchange() to assign() over (it always
     // does before anyone can see them); worth_keeping() bounds what they may hold.
+    has_set_cookie = false;
+    has_content_encoding = false;
     keep_alive = true;
     framing = wire::response_framing::none;
     remaining = 0;
