@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // Client connection I/O and its deadline.
 #include "client/connection.hpp"
+#include "hot_path.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
@@ -32,7 +33,7 @@ constexpr std::size_t read_size = std::size_t{16} * 1024;
 
 } // namespace
 
-deadline deadline::after(clock::duration d, timeout_phase phase) noexcept
+AHTTP_HOT_PATH deadline deadline::after(clock::duration d, timeout_phase phase) noexcept
 {
     if (d == clock::duration::max()) {
         return {};
@@ -40,7 +41,8 @@ deadline deadline::after(clock::duration d, timeout_phase phase) noexcept
     return after(d, phase, clock::now());
 }
 
-deadline deadline::after(clock::duration d, timeout_phase phase, clock::time_point now) noexcept
+AHTTP_HOT_PATH deadline deadline::after(clock::duration d, timeout_phase phase,
+                                        clock::time_point now) noexcept
 {
     if (d == clock::duration::max()) {
         return {};
@@ -75,21 +77,21 @@ void connection::hand_back_write(std::string_view rest, error_code ec) noexcept
     socket_.cancel(ignored); // the request's pending read completes with operation_aborted
 }
 
-std::optional<connection::unsent_write> connection::take_handed_back() noexcept
+AHTTP_HOT_PATH std::optional<connection::unsent_write> connection::take_handed_back() noexcept
 {
     std::optional<unsent_write> taken = handed_back_;
     handed_back_.reset();
     return taken;
 }
 
-void connection::consume(std::size_t n) noexcept
+AHTTP_HOT_PATH void connection::consume(std::size_t n) noexcept
 {
     // Only the offset moves: views handed out from buffered() stay intact until the next
     // read_more() (even clear() would write a NUL over their first byte).
     in_begin_ += n;
 }
 
-asio::mutable_buffer connection::prepare_read()
+AHTTP_HOT_PATH asio::mutable_buffer connection::prepare_read()
 {
     // Compact first: keep unconsumed bytes at the front so the buffer does not creep.
     if (in_begin_ != 0) {
@@ -109,7 +111,7 @@ asio::mutable_buffer connection::prepare_read()
     return asio::buffer(in_.get() + in_end_, in_capacity_ - in_end_);
 }
 
-error_code connection::commit_read(error_code ec, std::size_t n) noexcept
+AHTTP_HOT_PATH error_code connection::commit_read(error_code ec, std::size_t n) noexcept
 {
     in_end_ += n;
     if (!ec && n == 0) {
@@ -193,7 +195,7 @@ awaitable<error_code> connection::handshake(asio::ssl::context& context, std::st
     co_return hs;
 }
 
-void connection::set_deadline(deadline d)
+AHTTP_HOT_PATH void connection::set_deadline(deadline d)
 {
     deadline_ = d;
     expired_ = false;
@@ -240,7 +242,7 @@ void connection::on_timer(error_code ec)
     socket_.cancel(ignored); // the pending read or write completes with operation_aborted
 }
 
-bool connection::is_reusable_now(bool peek) noexcept
+AHTTP_HOT_PATH bool connection::is_reusable_now(bool peek) noexcept
 {
     if (!socket_.is_open() || in_begin_ != in_end_) {
         return false; // bytes nobody asked for: the stream is out of step
@@ -262,7 +264,7 @@ bool connection::is_reusable_now(bool peek) noexcept
     return true;
 }
 
-std::size_t connection::write_now(std::string_view data, error_code& ec) noexcept
+AHTTP_HOT_PATH std::size_t connection::write_now(std::string_view data, error_code& ec) noexcept
 {
     if (tls_ || !socket_.is_open() || data.empty()) {
         return 0;

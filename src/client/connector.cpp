@@ -2,6 +2,7 @@
 // The client's connection pool.
 #include "client/connector.hpp"
 #include "client/happy_eyeballs.hpp"
+#include "hot_path.hpp"
 #include "wire/response_parser.hpp"
 
 #include <ahttp/wait_for.hpp>
@@ -78,7 +79,7 @@ std::string origin::key() const
 
 // ---- lease -------------------------------------------------------------------------------
 
-lease& lease::operator=(lease&& other) noexcept
+AHTTP_HOT_PATH lease& lease::operator=(lease&& other) noexcept
 {
     if (this != &other) {
         release(false);
@@ -89,12 +90,12 @@ lease& lease::operator=(lease&& other) noexcept
     return *this;
 }
 
-lease::~lease()
+AHTTP_HOT_PATH lease::~lease()
 {
     release(false);
 }
 
-void lease::release(bool keep_alive) noexcept
+AHTTP_HOT_PATH void lease::release(bool keep_alive) noexcept
 {
     if (conn_) {
         owner_->give_back(std::move(conn_), keep_alive);
@@ -103,17 +104,17 @@ void lease::release(bool keep_alive) noexcept
     }
 }
 
-bool lease::has_company() const noexcept
+AHTTP_HOT_PATH bool lease::has_company() const noexcept
 {
     return owner_ && owner_->lent() > 1;
 }
 
-void lease::defer_write(std::string_view bytes)
+AHTTP_HOT_PATH void lease::defer_write(std::string_view bytes)
 {
     owner_->writes().add(*conn_, bytes);
 }
 
-void lease::withdraw_write() noexcept
+AHTTP_HOT_PATH void lease::withdraw_write() noexcept
 {
     if (conn_) {
         owner_->writes().withdraw(*conn_);
@@ -161,7 +162,7 @@ void connector::close() noexcept
     cleanup_timer_.cancel();
 }
 
-std::optional<clock::time_point> connector::reserve_send_time(std::string_view key)
+AHTTP_HOT_PATH std::optional<clock::time_point> connector::reserve_send_time(std::string_view key)
 {
     rate_limit const& rate = options_.rate_limit;
     if (rate.per_second <= 0) {
@@ -225,7 +226,7 @@ awaitable<void> connector::take_slots(host_pool& pool, connect_context const& c)
     ++lent_;
 }
 
-void connector::return_slots(host_pool& pool) noexcept
+AHTTP_HOT_PATH void connector::return_slots(host_pool& pool) noexcept
 {
     --pool.in_use;
     --lent_;
@@ -254,8 +255,8 @@ connector::host_pool& connector::pool_for(std::string_view key)
     return it->second;
 }
 
-std::shared_ptr<connection> connector::pop_idle(host_pool& pool, connect_context const& c,
-                                                clock::time_point now) noexcept
+AHTTP_HOT_PATH std::shared_ptr<connection>
+connector::pop_idle(host_pool& pool, connect_context const& c, clock::time_point now) noexcept
 {
     // Oldest first (FIFO): every pooled connection gets used, so none sits until the server's
     // idle timeout closes it under us.
@@ -277,7 +278,7 @@ std::shared_ptr<connection> connector::pop_idle(host_pool& pool, connect_context
     return nullptr;
 }
 
-lease connector::try_reuse(std::string_view key, connect_context const& c)
+AHTTP_HOT_PATH lease connector::try_reuse(std::string_view key, connect_context const& c)
 {
     auto const it = pools_.find(key);
     if (it == pools_.end() || it->second.idle.empty()) {
@@ -333,7 +334,7 @@ void connector::forget(connection const& conn) noexcept
     }
 }
 
-void connector::give_back(std::shared_ptr<connection> conn, bool keep_alive) noexcept
+AHTTP_HOT_PATH void connector::give_back(std::shared_ptr<connection> conn, bool keep_alive) noexcept
 {
     auto const it = pools_.find(conn->pool_key());
     if (it == pools_.end()) {
@@ -356,7 +357,7 @@ void connector::give_back(std::shared_ptr<connection> conn, bool keep_alive) noe
     }
 }
 
-void connector::schedule_cleanup()
+AHTTP_HOT_PATH void connector::schedule_cleanup()
 {
     if (cleanup_armed_ || options_.keepalive_timeout == clock::duration::max()) {
         return;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // The client's cookie store (RFC 6265 §5.3 storage model, §5.4 the Cookie header).
 #include "client/url_repair.hpp"
+#include "hot_path.hpp"
 #include "http/text.hpp"
 
 #include <ahttp/client/cookie_jar.hpp>
@@ -149,7 +150,7 @@ void cookie_jar::set(std::string_view name, std::string_view value, std::string_
     entries_.push_back(std::move(e));
 }
 
-std::string cookie_jar::header_for(std::string_view url)
+AHTTP_HOT_PATH std::string cookie_jar::header_for(std::string_view url)
 {
     if (entries_.empty()) {
         return {}; // the common case: no URL parsing at all

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // client::response: body reading over the pooled connection, decoding, text and JSON.
 #include "client/response_state.hpp"
+#include "hot_path.hpp"
 #include "http/text.hpp"
 
 #include <ahttp/client/errors.hpp>
@@ -60,7 +61,7 @@ void recycle(std::unique_ptr<response_state> state) noexcept
 
 } // namespace
 
-std::unique_ptr<response_state> new_response_state()
+AHTTP_HOT_PATH std::unique_ptr<response_state> new_response_state()
 {
     if (!spares_gone && !spares.states.empty()) {
         std::unique_ptr<response_state> state = std::move(spares.states.back());
@@ -70,7 +71,7 @@ std::unique_ptr<response_state> new_response_state()
     return std::make_unique<response_state>();
 }
 
-void response_state::reset() noexcept
+AHTTP_HOT_PATH void response_state::reset() noexcept
 {
     // Member by member (assigning a fresh response_state costs several times more): every
     // member of response_state must appear here.
@@ -118,7 +119,7 @@ void response_state::fail_io(error_code ec, char const* what)
     throw payload_error{ec ? ec : make_error_code(errc::bad_response), what, method, url};
 }
 
-void response_state::finish_body()
+AHTTP_HOT_PATH void response_state::finish_body()
 {
     body_done = true;
     if (conn) {
@@ -297,13 +298,13 @@ std::string latin1_to_utf8(std::string_view in)
 
 } // namespace
 
-response::response(std::unique_ptr<detail::response_state> state) noexcept
+AHTTP_HOT_PATH response::response(std::unique_ptr<detail::response_state> state) noexcept
     : state_(std::move(state))
 {
 }
 response::response(response&&) noexcept = default;
 response& response::operator=(response&&) noexcept = default;
-response::~response()
+AHTTP_HOT_PATH response::~response()
 {
     if (state_) {
         detail::recycle(std::move(state_)); // the lease closes an unread connection
@@ -392,7 +393,7 @@ std::optional<std::uint64_t> response::content_length() const noexcept
     return std::nullopt;
 }
 
-awaitable<std::string> response::read()
+AHTTP_HOT_PATH awaitable<std::string> response::read()
 {
     detail::response_state& s = *state_;
     if (s.body) {

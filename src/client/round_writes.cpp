@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 #include "client/connection.hpp"
 #include "client/round_writes.hpp"
+#include "hot_path.hpp"
 
 #include <boost/asio/post.hpp>
 
@@ -8,7 +9,7 @@
 
 namespace ahttp::client::detail {
 
-void round_writes::add(connection& conn, std::string_view bytes)
+AHTTP_HOT_PATH void round_writes::add(connection& conn, std::string_view bytes)
 {
     queue_.push_back({&conn, bytes});
     conn.set_write_queued(true);
@@ -20,7 +21,7 @@ void round_writes::add(connection& conn, std::string_view bytes)
     }
 }
 
-void round_writes::withdraw(connection& conn) noexcept
+AHTTP_HOT_PATH void round_writes::withdraw(connection& conn) noexcept
 {
     if (!conn.write_queued()) {
         return; // the usual case: it went out with its round
@@ -33,7 +34,7 @@ void round_writes::withdraw(connection& conn) noexcept
     }
 }
 
-void round_writes::flush() noexcept
+AHTTP_HOT_PATH void round_writes::flush() noexcept
 {
     flush_posted_ = false;
     // hand_back_write() only records and cancels: nothing here runs a request's code, so

@@ -5,6 +5,7 @@
 #include "client/response_state.hpp"
 #include "client/target.hpp"
 #include "client/url_repair.hpp"
+#include "hot_path.hpp"
 #include "http/text.hpp"
 
 #include <ahttp/client/errors.hpp>
@@ -294,8 +295,9 @@ void serialize(std::string& wire, outgoing const& out, target const& t, detail::
     }
 }
 
-clock::duration pick(std::optional<clock::duration> request, std::optional<clock::duration> session,
-                     std::optional<clock::duration> fallback)
+AHTTP_HOT_PATH clock::duration pick(std::optional<clock::duration> request,
+                                    std::optional<clock::duration> session,
+                                    std::optional<clock::duration> fallback)
 {
     return request ? *request : session ? *session : *fallback;
 }
@@ -313,8 +315,8 @@ struct timeouts {
 
 /// The request's timeouts, its own over the session's over the defaults; the total deadline
 /// counts from `now`.
-timeouts resolve_timeouts(client_timeout const& request, client_timeout const& session,
-                          clock::time_point now)
+AHTTP_HOT_PATH timeouts resolve_timeouts(client_timeout const& request,
+                                         client_timeout const& session, clock::time_point now)
 {
     static client_timeout const defaults = default_timeout();
     timeouts t;
@@ -382,7 +384,7 @@ void session::close() noexcept
 
 // The verbs forward to request() without a coroutine frame of their own: they return its
 // awaitable as is.
-awaitable<response> session::get(std::string_view url)
+AHTTP_HOT_PATH awaitable<response> session::get(std::string_view url)
 {
     return request(http::method::get, url);
 }
@@ -455,14 +457,15 @@ void frame_as_chunk(std::string& piece)
 /// The head being parsed, per thread: a response is parsed and copied out without suspending
 /// in between, so one is enough, and it is hot in the cache (a state per request in flight
 /// was not, with a hundred of them).
-wire::response_head& scratch_head()
+AHTTP_HOT_PATH wire::response_head& scratch_head()
 {
     thread_local wire::response_head head;
     return head;
 }
 
 /// Copies a parsed head (views into the connection's buffer) into the state's own fields.
-void adopt_head(detail::response_state& state, wire::response_head const& head, http::method method)
+AHTTP_HOT_PATH void adopt_head(detail::response_state& state, wire::response_head const& head,
+                               http::method method)
 {
     state.method = method;
     state.status = static_cast<http::status>(head.status);
@@ -514,7 +517,7 @@ struct head_deadlines {
     deadline first_byte; ///< until the response's first byte
 };
 
-head_deadlines head_deadlines_from_now(timeouts const& t) noexcept
+AHTTP_HOT_PATH head_deadlines head_deadlines_from_now(timeouts const& t) noexcept
 {
     if (t.sock_read == no_timeout && t.first_byte == no_timeout) {
         return {t.total, {}}; // the defaults: no clock read
@@ -561,10 +564,11 @@ struct withdraw_on_exit {
 /// Sends `request` on `conn` and reads a final response head into a new `state` (taken from
 /// the recycled ones only now, when it is needed). Returns false with the failure instead of
 /// throwing when nothing came back, so the caller can retry.
-awaitable<bool> exchange(detail::lease& conn, std::string_view request,
-                         std::unique_ptr<detail::response_state>& state,
-                         detail::multipart_body const* multipart, body_stream const* stream,
-                         http::method method, timeouts const& t, exchange_failure& failure)
+AHTTP_HOT_PATH awaitable<bool> exchange(detail::lease& conn, std::string_view request,
+                                        std::unique_ptr<detail::response_state>& state,
+                                        detail::multipart_body const* multipart,
+                                        body_stream const* stream, http::method method,
+                                        timeouts const& t, exchange_failure& failure)
 {
     detail::connection& c = conn.conn();
     c.count_request();
@@ -670,9 +674,11 @@ request_options const no_options{};
 /// The request from the session's defaults and the request's options: fields merged, auth
 /// set, the one body taken out of `owned`. `plain` says whether the options add nothing to
 /// the head (no fields, no auth, no body). Throws client_error on a bad combination.
-outgoing make_outgoing(session_options const& defaults, request_options const& options,
-                       std::unique_ptr<request_options> const& owned, target const& where,
-                       http::method method, std::string_view url_text, bool& plain)
+AHTTP_HOT_PATH outgoing make_outgoing(session_options const& defaults,
+                                      request_options const& options,
+                                      std::unique_ptr<request_options> const& owned,
+                                      target const& where, http::method method,
+                                      std::string_view url_text, bool& plain)
 {
     outgoing out;
     out.method = method;
@@ -746,7 +752,7 @@ struct proxied_route {
 };
 
 /// The proxy route for a request to `to`, or null when it goes direct.
-std::unique_ptr<proxied_route const>
+AHTTP_HOT_PATH std::unique_ptr<proxied_route const>
 route_for(session_options const& defaults, std::string const& requested, detail::origin const& to)
 {
     auto proxy = pick_proxy(defaults, requested, to);
@@ -762,9 +768,11 @@ route_for(session_options const& defaults, std::string const& requested, detail:
 /// This hop's request bytes. A plain request (`plain_hop`: options that add nothing, first
 /// hop, no proxy) without cookies has the same head every time it goes to a target: the
 /// target keeps it, serialized once. Anything else is serialized into `scratch`.
-std::string_view prepare_hop(session_options const& defaults, request_options const& options,
-                             outgoing const& out, target const& where, target const& first,
-                             detail::origin const& route, bool plain_hop, std::string& scratch)
+AHTTP_HOT_PATH std::string_view prepare_hop(session_options const& defaults,
+                                            request_options const& options, outgoing const& out,
+                                            target const& where, target const& first,
+                                            detail::origin const& route, bool plain_hop,
+                                            std::string& scratch)
 {
     std::string cookies = defaults.cookie_jar->header_for(where.text);
     if (where.origin.same_site(first.origin)) {
@@ -817,8 +825,9 @@ bool retry_or_throw(detail::lease& conn, exchange_failure const& failure, bool r
 
 /// Gives the response its connection and deadlines, shows its cookies to the jar and sets up
 /// decoding; a response without a body is finished here.
-void adopt_response(detail::response_state& state, detail::lease& conn,
-                    session_options const& defaults, std::string const& url, timeouts const& t)
+AHTTP_HOT_PATH void adopt_response(detail::response_state& state, detail::lease& conn,
+                                   session_options const& defaults, std::string const& url,
+                                   timeouts const& t)
 {
     state.url = url;
     if (state.has_set_cookie) {
@@ -849,9 +858,9 @@ void adopt_response(detail::response_state& state, detail::lease& conn,
 
 /// The target to go to next when `state` is a redirect to follow, else null. Throws
 /// too_many_redirects after `max_redirects` hops, invalid_url for a bad Location.
-std::shared_ptr<target const> redirect_target(detail::response_state& state, target const& where,
-                                              outgoing const& out, bool follow, std::size_t hops,
-                                              std::size_t max_redirects)
+AHTTP_HOT_PATH std::shared_ptr<target const>
+redirect_target(detail::response_state& state, target const& where, outgoing const& out,
+                bool follow, std::size_t hops, std::size_t max_redirects)
 {
     unsigned const code = http::to_int(state.status);
     if (!follow || !is_redirect(code)) {
@@ -901,11 +910,10 @@ void rewrite_for_redirect(outgoing& out, unsigned code, target const& from, targ
 /// deadlines are `*shared` (several tries share them), or start now when it is null.
 /// `owned` is null for a request without options (no request_options to move around; a
 /// pointer, not an optional, keeps the 568-byte options out of the coroutine frame).
-awaitable<response> send_request(session_options const& defaults,
-                                 std::shared_ptr<detail::connector> pool,
-                                 detail::target_cache& targets, http::method method,
-                                 std::string_view url_text, std::unique_ptr<request_options> owned,
-                                 timeouts const* shared, bool raise)
+AHTTP_HOT_PATH awaitable<response>
+send_request(session_options const& defaults, std::shared_ptr<detail::connector> pool,
+             detail::target_cache& targets, http::method method, std::string_view url_text,
+             std::unique_ptr<request_options> owned, timeouts const* shared, bool raise)
 {
     request_options const& options = owned ? *owned : no_options;
     // Read once and shared by this hop's deadlines and the pool (see connect_context).
@@ -1121,7 +1129,7 @@ awaitable<response> session::request(http::method method, std::string_view url_t
     return traced(trace, method, url_text, std::move(inner));
 }
 
-awaitable<response> session::request(http::method method, std::string_view url)
+AHTTP_HOT_PATH awaitable<response> session::request(http::method method, std::string_view url)
 {
     // No request_options at all: nothing to build, move and destroy per request.
     std::unique_ptr<request_options> none;
@@ -1133,8 +1141,9 @@ awaitable<response> session::request(http::method method, std::string_view url)
     return traced(trace, method, url, std::move(inner));
 }
 
-awaitable<response> session::send_with_retries(http::method method, std::string_view url_text,
-                                               std::unique_ptr<request_options> owned)
+AHTTP_HOT_PATH awaitable<response>
+session::send_with_retries(http::method method, std::string_view url_text,
+                           std::unique_ptr<request_options> owned)
 {
     request_options const& options = owned ? *owned : no_options;
     bool const raise = options.raise_for_status.value_or(options_.raise_for_status);

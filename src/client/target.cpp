@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 #include "client/target.hpp"
 #include "client/url_repair.hpp"
+#include "hot_path.hpp"
 #include "http/text.hpp"
 
 #include <ahttp/client/errors.hpp>
@@ -113,8 +114,8 @@ target resolve_url(std::string_view base, std::string_view text, http::query_par
 }
 
 /// resolve_url() of a URL without params, from the session's cache when it was seen before.
-std::shared_ptr<target const> cached_target(detail::target_cache& cache, std::string_view base,
-                                            std::string_view text)
+AHTTP_HOT_PATH std::shared_ptr<target const>
+cached_target(detail::target_cache& cache, std::string_view base, std::string_view text)
 {
     if (auto const* hit = cache.find(text)) {
         return *hit;

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // Header multi-maps and ASCII case-insensitive comparison.
+#include "hot_path.hpp"
+
 #include <ahttp/http/headers.hpp>
 
 #include <algorithm>
@@ -42,7 +44,7 @@ bool iequals(std::string_view a, std::string_view b) noexcept
     return true;
 }
 
-void headers::assign(headers_view const& fields)
+AHTTP_HOT_PATH void headers::assign(headers_view const& fields)
 {
     auto const& from = fields.entries();
     if (entries_.size() > from.size()) {

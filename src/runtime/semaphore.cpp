@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // ahttp::semaphore: a FIFO of type-erased waiters, each completed through its own executor.
+#include "hot_path.hpp"
+
 #include <ahttp/semaphore.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -109,7 +111,7 @@ semaphore::~semaphore()
     }
 }
 
-bool semaphore::try_acquire() noexcept
+AHTTP_HOT_PATH bool semaphore::try_acquire() noexcept
 {
     // available_ > 0 implies an empty queue: release() hands permits to waiters first.
     if (available_ == 0) {
@@ -119,7 +121,7 @@ bool semaphore::try_acquire() noexcept
     return true;
 }
 
-void semaphore::release()
+AHTTP_HOT_PATH void semaphore::release()
 {
     if (waiter* node = pop()) {
         node->complete({}); // the permit passes straight to the waiter

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
 // Framing facts from Content-Length, Transfer-Encoding and Connection fields.
+#include "hot_path.hpp"
 #include "wire/message_fields.hpp"
 
 #include <limits>
@@ -10,7 +11,7 @@ using namespace syntax;
 
 // Content-Length = 1*DIGIT (RFC 9110 §8.6): no sign, no inner space, no list. Values that do not
 // fit a signed 64-bit size are refused so that no later cast can wrap.
-void note_content_length(framing_facts& facts, std::string_view value) noexcept
+AHTTP_HOT_PATH void note_content_length(framing_facts& facts, std::string_view value) noexcept
 {
     ++facts.content_length_count;
     if (value.empty()) {
@@ -60,7 +61,7 @@ void note_transfer_encoding(framing_facts& facts, std::string_view value) noexce
     });
 }
 
-void note_connection(framing_facts& facts, std::string_view value) noexcept
+AHTTP_HOT_PATH void note_connection(framing_facts& facts, std::string_view value) noexcept
 {
     // RFC 9110 §7.6.1: a list of connection options (tokens), case-insensitive; unknown ones
     // are ignored, malformed ones noted (a request with one is refused, as Beast does).

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
 // HTTP/1.1 status line, fields and body framing of a response (RFC 9112 §4, §6.3).
+#include "hot_path.hpp"
 #include "wire/message_fields.hpp"
 #include "wire/response_parser.hpp"
 #include "wire/syntax.hpp"
@@ -13,8 +14,8 @@ namespace {
 using http::status;
 using namespace syntax;
 
-void note_response_field(framing_facts& facts, response_head& head, std::string_view name,
-                         std::string_view value) noexcept
+AHTTP_HOT_PATH void note_response_field(framing_facts& facts, response_head& head,
+                                        std::string_view name, std::string_view value) noexcept
 {
     switch (name.size()) {
     case 10:
@@ -60,8 +61,8 @@ void reset_head(response_head& head) noexcept
 
 } // namespace
 
-parse_status response_parser::parse(std::string_view input, response_head& head, parse_error& error,
-                                    request_facts request) const
+AHTTP_HOT_PATH parse_status response_parser::parse(std::string_view input, response_head& head,
+                                                   parse_error& error, request_facts request) const
 {
     reset_head(head);
     char const* const begin = input.data();
