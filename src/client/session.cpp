@@ -295,9 +295,8 @@ void serialize(std::string& wire, outgoing const& out, target const& t, detail::
     }
 }
 
-AHTTP_HOT_PATH clock::duration pick(std::optional<clock::duration> request,
-                                    std::optional<clock::duration> session,
-                                    std::optional<clock::duration> fallback)
+clock::duration pick(std::optional<clock::duration> request, std::optional<clock::duration> session,
+                     std::optional<clock::duration> fallback)
 {
     return request ? *request : session ? *session : *fallback;
 }
