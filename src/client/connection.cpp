@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // Client connection I/O and its deadline.
 #include "client/connection.hpp"
+#include "client/readable_read.hpp"
 #include "hot_path.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -53,7 +54,8 @@ AHTTP_HOT_PATH deadline deadline::after(clock::duration d, timeout_phase phase,
 }
 
 connection::connection(stream_socket socket, std::string pool_key)
-    : socket_(std::move(socket)), timer_(socket_.get_executor()), pool_key_(std::move(pool_key))
+    : socket_(std::move(socket)), reactor_(&reactor_of(socket_)), timer_(socket_.get_executor()),
+      pool_key_(std::move(pool_key))
 {
 }
 

@@ -6,6 +6,7 @@
 #include <ahttp/awaitable.hpp>
 #include <ahttp/client/errors.hpp>
 
+#include <boost/asio/detail/reactor.hpp>
 #include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -65,6 +66,8 @@ public:
     error_code commit_read(error_code ec, std::size_t n) noexcept;
     bool is_tls() const noexcept { return tls_ != nullptr; }
     stream_socket& socket() noexcept { return socket_; }
+    /// The reactor serving socket(), for async_receive_some() (readable_read.hpp).
+    boost::asio::detail::reactor& reactor() noexcept { return *reactor_; }
     /// Writes every byte of `data`.
     awaitable<error_code> write(std::string_view data);
 
@@ -122,6 +125,7 @@ private:
     void on_timer(error_code ec);
 
     stream_socket socket_;
+    boost::asio::detail::reactor* reactor_;
     /// Set by handshake(): TLS over socket_ (declared after it, so destroyed before it).
     std::unique_ptr<boost::asio::ssl::stream<stream_socket&>> tls_;
     boost::asio::steady_timer timer_;

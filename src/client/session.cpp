@@ -2,6 +2,7 @@
 // client::session: URL handling, the request on the wire, the response head, redirects.
 #include "client/connector.hpp"
 #include "client/multipart_body.hpp"
+#include "client/readable_read.hpp"
 #include "client/response_state.hpp"
 #include "client/target.hpp"
 #include "client/url_repair.hpp"
@@ -585,16 +586,23 @@ AHTTP_HOT_PATH awaitable<bool> exchange(detail::lease& conn, std::string_view re
         error_code ec;
         std::size_t const sent = c.write_now(request, ec);
         if (!ec && sent < request.size()) {
+            ahttp::detail::rarely_taken();
             ec = co_await c.write(request.substr(sent));
+            ahttp::detail::rarely_taken();
         }
         if (ec) {
+            ahttp::detail::rarely_taken();
             failure = {ec, true, "cannot send the request"};
             co_return false;
         }
     }
-    if ((multipart != nullptr || stream != nullptr) &&
-        !co_await send_body(c, multipart, stream, t, failure)) {
-        co_return false;
+    if (multipart != nullptr || stream != nullptr) {
+        ahttp::detail::rarely_taken();
+        bool const sent = co_await send_body(c, multipart, stream, t, failure);
+        ahttp::detail::rarely_taken();
+        if (!sent) {
+            co_return false;
+        }
     }
     wait = head_deadlines_from_now(t);
     wire::response_parser const parser;
@@ -607,11 +615,13 @@ AHTTP_HOT_PATH awaitable<bool> exchange(detail::lease& conn, std::string_view re
             in.empty() ? wire::parse_status::need_more
                        : parser.parse(in, head, error, {.head = method == http::method::head});
         if (status == wire::parse_status::error) {
+            ahttp::detail::rarely_taken();
             failure = {make_error_code(errc::bad_response), false, error.reason.data()};
             co_return false;
         }
         if (status == wire::parse_status::complete) {
             if (head.status >= 100 && head.status < 200 && head.status != 101) {
+                ahttp::detail::rarely_taken();
                 c.consume(head.head_size); // 100 Continue, 103 Early Hints: not the answer
                 continue;
             }
@@ -621,15 +631,24 @@ AHTTP_HOT_PATH awaitable<bool> exchange(detail::lease& conn, std::string_view re
         c.set_deadline(received ? wait.read : wait.read.earliest(wait.first_byte));
         error_code ec;
         if (c.is_tls()) {
+            ahttp::detail::rarely_taken();
             ec = co_await c.read_more();
+            ahttp::detail::rarely_taken();
         } else {
             // The socket awaited here, not through read_more(): one coroutine frame less.
-            auto [read_ec, n] = co_await c.socket().async_read_some(c.prepare_read(),
-                                                                    asio::as_tuple(asio::deferred));
+            // The first read waits for the socket to be readable before its recv: the
+            // request has only just been queued or sent, and a recv at once would find
+            // nothing (see readable_read.hpp).
+            auto [read_ec, n] =
+                co_await detail::async_receive_some(c.socket(), c.reactor(), c.prepare_read(),
+                                                    received, asio::as_tuple(asio::deferred));
             if (auto const unsent = deferred ? c.take_handed_back() : std::nullopt) {
+                ahttp::detail::rarely_taken();
                 // The deferred write did not go out whole: the rest is ours to send.
-                if (error_code const write_ec =
-                        co_await send_handed_back(c, unsent->rest, unsent->error, t, wait)) {
+                error_code const write_ec =
+                    co_await send_handed_back(c, unsent->rest, unsent->error, t, wait);
+                ahttp::detail::rarely_taken();
+                if (write_ec) {
                     failure = {write_ec, true, "cannot send the request"};
                     co_return false;
                 }
@@ -637,6 +656,7 @@ AHTTP_HOT_PATH awaitable<bool> exchange(detail::lease& conn, std::string_view re
                 // the same round. (No co_await inside && or ?:, which g++ 12 miscompiles.)
                 if (read_ec == asio::error::operation_aborted && !c.expired()) {
                     bool const stop = co_await cancelled();
+                    ahttp::detail::rarely_taken();
                     if (!stop) {
                         continue;
                     }
@@ -645,6 +665,7 @@ AHTTP_HOT_PATH awaitable<bool> exchange(detail::lease& conn, std::string_view re
             ec = c.commit_read(read_ec, n);
         }
         if (ec) {
+            ahttp::detail::rarely_taken();
             failure = {ec, !received && c.buffered().empty(),
                        ec == asio::error::eof ? "server closed the connection without a response"
                                               : "connection failed before a response"};
@@ -682,6 +703,10 @@ AHTTP_HOT_PATH outgoing make_outgoing(session_options const& defaults,
     outgoing out;
     out.method = method;
     out.headers = defaults.headers;
+    if (!owned && !where.userinfo && !defaults.auth) {
+        plain = true; // no options (the usual GET): nothing to merge, no auth, no body
+        return out;
+    }
     for (auto const& [name, value] : options.headers) {
         out.headers.erase(name);
     }
@@ -941,10 +966,12 @@ send_request(session_options const& defaults, std::shared_ptr<detail::connector>
         std::string_view const key = proxied ? std::string_view{proxied->key} : where->key;
         // Politeness first: wait for this host's next slot under the rate limit, if any.
         if (auto const send_at = pool->reserve_send_time(key)) {
+            ahttp::detail::rarely_taken();
             if (*send_at >= t.total.at) {
                 throw timeout_error{timeout_phase::total, out.method, url};
             }
             co_await ahttp::sleep(*send_at - clock::now());
+            ahttp::detail::rarely_taken();
             now = clock::now();
         }
         std::string request_scratch; // used unless the target has this request's bytes
@@ -970,13 +997,16 @@ send_request(session_options const& defaults, std::shared_ptr<detail::connector>
             // An idle pooled connection without suspending, else wait for one or connect.
             conn = fresh ? detail::lease{} : pool->try_reuse(key, context);
             if (!conn) {
+                ahttp::detail::rarely_taken(); // a new connection, or a wait for one
                 conn = co_await pool->acquire(route, key, fresh, context);
+                ahttp::detail::rarely_taken();
             }
             exchange_failure failure;
             if (co_await exchange(conn, request_bytes, state, out.multipart.get(),
                                   out.stream ? &out.stream : nullptr, out.method, t, failure)) {
                 break;
             }
+            ahttp::detail::rarely_taken();
             fresh = retry_or_throw(conn, failure, retries_stale, fresh, out.method, url);
         }
         adopt_response(*state, conn, defaults, url, t);
@@ -991,7 +1021,9 @@ send_request(session_options const& defaults, std::shared_ptr<detail::connector>
             }
             co_return result;
         }
+        ahttp::detail::rarely_taken();
         co_await state->discard(std::size_t{64} * 1024);
+        ahttp::detail::rarely_taken();
         rewrite_for_redirect(out, http::to_int(state->status), *where, *next);
         history.emplace_back(std::move(state));
         detail::fire(defaults.trace.on_request_redirect, trace_request{out.method, url},

@@ -63,6 +63,17 @@ void note_transfer_encoding(framing_facts& facts, std::string_view value) noexce
 
 AHTTP_HOT_PATH void note_connection(framing_facts& facts, std::string_view value) noexcept
 {
+    // The usual values, a single option, without walking a list. token_equals() folds a byte
+    // by setting its 0x20 bit, exact here: only letters and '-' (or a CR, which no field
+    // value holds) become these bytes.
+    if (value.size() == 10 && token_equals(value, "keep-alive")) {
+        facts.connection_keep_alive = true;
+        return;
+    }
+    if (value.size() == 5 && token_equals(value, "close")) {
+        facts.connection_close = true;
+        return;
+    }
     // RFC 9110 §7.6.1: a list of connection options (tokens), case-insensitive; unknown ones
     // are ignored, malformed ones noted (a request with one is refused, as Beast does).
     for_each_element(value, [&](std::string_view option) {

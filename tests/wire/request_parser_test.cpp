@@ -545,6 +545,9 @@ TEST(RequestParserTest, HonoursConnectionOptions)
              sample{"GET / HTTP/1.1\r\nHost: a\r\nConnection: closed\r\n\r\n", true},
              sample{"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", true},
              sample{"GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n", true},
+             sample{"GET / HTTP/1.0\r\nConnection: KEEP-aLIVE\r\n\r\n", true},
+             sample{"GET / HTTP/1.0\r\nConnection: keep_alive\r\n\r\n", false},
+             sample{"GET / HTTP/1.1\r\nHost: a\r\nConnection: clo-e\r\n\r\n", true},
              sample{"GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n", false},
              sample{"GET / HTTP/1.0\r\nConnection: upgrade\r\n\r\n", false},
          }) {
