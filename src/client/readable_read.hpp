@@ -17,24 +17,37 @@
 #include <boost/asio/detail/reactor_op.hpp>
 #include <boost/asio/detail/socket_ops.hpp>
 #include <boost/asio/generic/stream_protocol.hpp>
+#include <boost/asio/version.hpp>
 
 #include <cstddef>
 #include <utility>
 
+// Written against these internals: check them again before building with anything else.
+static_assert(BOOST_ASIO_VERSION == 102600, "readable_read.hpp is written for Boost.Asio 1.26");
+#if !defined(BOOST_ASIO_HAS_EPOLL) || defined(BOOST_ASIO_HAS_IO_URING_AS_DEFAULT)
+#error "readable_read.hpp assumes Asio's epoll reactor"
+#endif
+
 // Why: a request's first read starts while the request itself still waits in round_writes,
-// to be sent at the end of the loop's round. Asio's async_read_some() first tries a recv at
-// once, which then always fails with EAGAIN: a syscall per request (0.6 µs here) for
-// nothing. Asio has no read that skips that try (async_wait re-arms epoll with epoll_ctl,
-// which costs as much), so this is Asio's reactor read with the first try skipped. It
-// builds on Asio's detail layer as Boost 1.81 (Debian 12's) has it: the reactor, reactor_op,
-// the handler-pointer and handler_work helpers and the socket's implementation.
+// to be sent at the end of the loop's round, or right after a send() that took it whole.
+// Asio's async_read_some() first tries a recv at once, which then always fails with EAGAIN:
+// a syscall per request (0.6 µs here) for nothing. Asio has no read that skips that try
+// (async_wait re-arms epoll with epoll_ctl, which costs as much), so this is Asio's reactor
+// read with the first try skipped. It builds on Asio's detail layer as Boost 1.81 (Debian
+// 12's) has it, with the epoll reactor: the reactor, reactor_op, the handler-pointer and
+// handler_work helpers and the socket's implementation.
 //
-// Safe only where nothing can be waiting unseen in the socket. The reactor is edge-triggered:
-// bytes that came while no read was pending were announced once, and that announcement is
-// gone. A request's first read qualifies: its request has not gone out, and a connection
-// that came back from the pool was either checked empty a moment ago or released just now
-// with nothing after its response; anything the server sends from here on (an answer, a
-// close, a reset) is a new announcement.
+// The rule that makes skipping safe: no epoll_wait may have run since the socket was last
+// known empty. The reactor is edge-triggered: bytes that came while no read was pending were
+// announced once, and an epoll_wait that reported them consumed that announcement. So the
+// request must not have waited (co_await) between its first byte leaving and this read being
+// queued (exchange() tries at once after a partial write, a streamed body, a hand-back), and
+// the loop must run on one thread, as a session's does. Before the request, the connection
+// was fresh, checked empty by the pool's peek, or released by a response under 1 ms ago.
+// In that last case a server that closed right after a keep-alive answer, without saying
+// so, is seen only when our request draws its reset (a retry, as before); one that
+// half-closed and keeps reading would leave this read to the request's deadline. Servers
+// announce such closes (RFC 9112 §9.6), and idle-timeout closes do not come within 1 ms.
 //
 // Not done: letting every read tell the reactor that a recv returning less than it asked
 // drained the socket, so that any next read waits first (Tokio clears readiness so). A FIN
@@ -55,6 +68,15 @@ using socket_impl = asio_detail::reactive_socket_service_base::base_implementati
 /// perform() at once, and that call is the try. Another thread's reactor performing a read
 /// meanwhile sees its own flag, false.
 inline thread_local bool skipping_try = false;
+
+/// Sets skipping_try for a scope (start_op does not throw today; this stays right if it does).
+class skip_try_scope {
+public:
+    explicit skip_try_scope(bool skip) noexcept { skipping_try = skip; }
+    ~skip_try_scope() { skipping_try = false; }
+    skip_try_scope(skip_try_scope const&) = delete;
+    skip_try_scope& operator=(skip_try_scope const&) = delete;
+};
 
 /// The socket's implementation (descriptor, state, reactor data), protected in basic_socket.
 /// A pointer to a protected member taken through a derived class may be applied to any
@@ -160,10 +182,9 @@ struct initiate_read {
         if ((impl.state_ & asio_detail::socket_ops::non_blocking) != 0 ||
             asio_detail::socket_ops::set_internal_non_blocking(impl.socket_, impl.state_, true,
                                                                p.p->ec_)) {
-            skipping_try = !try_at_once;
+            skip_try_scope const skip{!try_at_once};
             reactor->start_op(asio_detail::reactor::read_op, impl.socket_, impl.reactor_data_, p.p,
                               is_continuation, true);
-            skipping_try = false;
         } else {
             reactor->post_immediate_completion(p.p, is_continuation);
         }

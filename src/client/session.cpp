@@ -573,6 +573,10 @@ AHTTP_HOT_PATH awaitable<bool> exchange(detail::lease& conn, std::string_view re
     detail::connection& c = conn.conn();
     c.count_request();
     head_deadlines wait; // once the request is sent
+    // Whether the request waited (co_await) after its first byte left: then the event loop
+    // may have taken the answer's readiness already, and the first read must try a recv at
+    // once (see readable_read.hpp).
+    bool waited_after_sending = false;
     c.set_deadline(t.total);
     // With other requests in flight on this loop, a request without a body to stream goes
     // out at the end of the loop's round, with the others (see round_writes). Alone, at once.
@@ -587,6 +591,7 @@ AHTTP_HOT_PATH awaitable<bool> exchange(detail::lease& conn, std::string_view re
         std::size_t const sent = c.write_now(request, ec);
         if (!ec && sent < request.size()) {
             ahttp::detail::rarely_taken();
+            waited_after_sending = true;
             ec = co_await c.write(request.substr(sent));
             ahttp::detail::rarely_taken();
         }
@@ -598,6 +603,7 @@ AHTTP_HOT_PATH awaitable<bool> exchange(detail::lease& conn, std::string_view re
     }
     if (multipart != nullptr || stream != nullptr) {
         ahttp::detail::rarely_taken();
+        waited_after_sending = true;
         bool const sent = co_await send_body(c, multipart, stream, t, failure);
         ahttp::detail::rarely_taken();
         if (!sent) {
@@ -638,12 +644,14 @@ AHTTP_HOT_PATH awaitable<bool> exchange(detail::lease& conn, std::string_view re
             // The socket awaited here, not through read_more(): one coroutine frame less.
             // The first read waits for the socket to be readable before its recv: the
             // request has only just been queued or sent, and a recv at once would find
-            // nothing (see readable_read.hpp).
+            // nothing (see readable_read.hpp). Not after a wait, nor once bytes came.
+            bool const try_at_once = received || waited_after_sending;
             auto [read_ec, n] =
                 co_await detail::async_receive_some(c.socket(), c.reactor(), c.prepare_read(),
-                                                    received, asio::as_tuple(asio::deferred));
+                                                    try_at_once, asio::as_tuple(asio::deferred));
             if (auto const unsent = deferred ? c.take_handed_back() : std::nullopt) {
                 ahttp::detail::rarely_taken();
+                waited_after_sending = true;
                 // The deferred write did not go out whole: the rest is ours to send.
                 error_code const write_ec =
                     co_await send_handed_back(c, unsent->rest, unsent->error, t, wait);
