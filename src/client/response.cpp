@@ -38,11 +38,12 @@ spare_states::~spare_states()
 /// Whether a state is worth keeping: big buffers go back to the heap.
 bool worth_keeping(response_state const& s) noexcept
 {
-    if (s.headers.entries().capacity() > 64 || s.url.capacity() > 4096) {
+    if (s.owned_headers.entries().capacity() > 64 || s.fields.entries().capacity() > 64 ||
+        s.url.capacity() > 4096 || s.head_bytes.capacity() > 8192) {
         return false;
     }
     std::size_t header_bytes = 0; // the header strings are kept for reuse too (see reset())
-    for (auto const& [name, value] : s.headers.entries()) {
+    for (auto const& [name, value] : s.owned_headers.entries()) {
         header_bytes += name.capacity() + value.capacity();
     }
     return header_bytes <= 8192;
@@ -83,8 +84,11 @@ AHTTP_HOT_PATH void response_state::reset() noexcept
     status = http::status::ok;
     reason.clear();
     version_minor = 1;
-    // headers: kept with their strings' storage, for exchange() to assign() over (it always
-    // does before anyone can see them); worth_keeping() bounds what they may hold.
+    // head_bytes and fields keep their storage; adopt_fields() replaces them before anyone
+    // sees them. owned_headers keeps its strings for the next headers() to assign() over;
+    // worth_keeping() bounds what they all may hold.
+    fields.clear();
+    headers_made = false;
     has_set_cookie = false;
     has_content_encoding = false;
     keep_alive = true;
@@ -102,6 +106,32 @@ AHTTP_HOT_PATH void response_state::reset() noexcept
     total = {};
     sock_read = {};
     max_body_size = 0;
+}
+
+AHTTP_HOT_PATH void response_state::adopt_fields(std::string_view raw,
+                                                 http::headers_view const& parsed)
+{
+    head_bytes.assign(raw);
+    // The views move from the connection's buffer to head_bytes, at the same offsets.
+    char const* const from = raw.data();
+    char const* const to = head_bytes.data();
+    auto const moved = [&](std::string_view v) {
+        return std::string_view{to + (v.data() - from), v.size()};
+    };
+    fields.clear();
+    for (auto const& [name, value] : parsed.entries()) {
+        fields.add(moved(name), moved(value));
+    }
+    headers_made = false;
+}
+
+http::headers const& response_state::headers()
+{
+    if (!headers_made) {
+        owned_headers.assign(fields);
+        headers_made = true;
+    }
+    return owned_headers;
 }
 
 void response_state::fail_io(error_code ec, char const* what)
@@ -319,9 +349,9 @@ std::string_view response::reason() const noexcept
 {
     return state_->reason;
 }
-http::headers const& response::headers() const noexcept
+http::headers const& response::headers() const
 {
-    return state_->headers;
+    return state_->headers();
 }
 std::string const& response::url() const noexcept
 {
@@ -349,7 +379,7 @@ std::vector<http::cookie> response::cookies() const
     auto const now =
         std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
     std::vector<http::cookie> out;
-    for (std::string_view const value : state_->headers.values(http::field::set_cookie)) {
+    for (std::string_view const value : state_->fields.values(http::field::set_cookie)) {
         if (auto c = http::parse_set_cookie(value, now)) {
             out.push_back(std::move(*c));
         }
@@ -359,13 +389,13 @@ std::vector<http::cookie> response::cookies() const
 
 std::string response::content_type() const
 {
-    std::string_view const value = state_->headers.value_or(http::field::content_type, "");
+    std::string_view const value = state_->fields.value_or(http::field::content_type, "");
     return http::detail::lower_ascii(http::detail::trim_ows(value.substr(0, value.find(';'))));
 }
 
 std::string response::charset() const
 {
-    std::string_view value = state_->headers.value_or(http::field::content_type, "");
+    std::string_view value = state_->fields.value_or(http::field::content_type, "");
     while (true) {
         auto const semi = value.find(';');
         if (semi == std::string_view::npos) {

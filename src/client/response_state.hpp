@@ -24,9 +24,13 @@ struct response_state {
     http::status status = http::status::ok;
     std::string reason;
     int version_minor = 1;
-    http::headers headers;
-    bool has_set_cookie = false;       ///< headers has a Set-Cookie (noted by the parser)
-    bool has_content_encoding = false; ///< headers has a Content-Encoding
+    /// The head as received, and its fields as views into it. Most callers never look at a
+    /// response's fields, so they are copied as one block; the owned strings of headers()
+    /// are made only when asked for (copying each field cost a tenth of a request's work).
+    std::string head_bytes;
+    http::headers_view fields;
+    bool has_set_cookie = false;       ///< fields has a Set-Cookie (noted by the parser)
+    bool has_content_encoding = false; ///< fields has a Content-Encoding
     std::vector<response> history;
 
     lease conn; ///< held while the body is unread
@@ -53,9 +57,14 @@ struct response_state {
     clock::duration sock_read{}; ///< no_timeout: off
     std::size_t max_body_size = 0;
 
-    /// Back to a default-constructed state, keeping the capacity of url and reason (an
-    /// unread connection is closed). `headers` keeps its fields, strings and all, for the next
-    /// exchange to assign() over.
+    /// Copies a parsed head's fields (views into `raw`, the head's bytes) into head_bytes.
+    void adopt_fields(std::string_view raw, http::headers_view const& parsed);
+    /// The fields as owned strings (response::headers()), made from `fields` on first use.
+    http::headers const& headers();
+
+    /// Back to a default-constructed state, keeping the capacity of url, reason, head_bytes
+    /// and fields (an unread connection is closed). The owned headers keep their strings too,
+    /// for the next headers() to assign() over.
     void reset() noexcept;
 
     /// Reads the next raw (still coded) piece of the body; empty at its end. Releases the
@@ -72,6 +81,9 @@ struct response_state {
     void finish_body();
 
     [[noreturn]] void fail_io(error_code ec, char const* what);
+
+    http::headers owned_headers; ///< headers(), once made
+    bool headers_made = false;
 };
 
 /// A response_state, recycled from one of this thread's destroyed responses if any.

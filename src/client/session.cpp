@@ -463,15 +463,16 @@ AHTTP_HOT_PATH wire::response_head& scratch_head()
     return head;
 }
 
-/// Copies a parsed head (views into the connection's buffer) into the state's own fields.
-AHTTP_HOT_PATH void adopt_head(detail::response_state& state, wire::response_head const& head,
-                               http::method method)
+/// Copies a parsed head (views into `raw`, its bytes in the connection's buffer) into the
+/// state's own fields.
+AHTTP_HOT_PATH void adopt_head(detail::response_state& state, std::string_view raw,
+                               wire::response_head const& head, http::method method)
 {
     state.method = method;
     state.status = static_cast<http::status>(head.status);
     state.reason.assign(head.reason);
     state.version_minor = head.version_minor;
-    state.headers.assign(head.fields); // into the recycled strings: no allocation
+    state.adopt_fields(raw, head.fields); // one copy of the head, views into it
     state.has_set_cookie = head.has_set_cookie;
     state.has_content_encoding = head.has_content_encoding;
     state.framing = head.framing;
@@ -682,7 +683,7 @@ AHTTP_HOT_PATH awaitable<bool> exchange(detail::lease& conn, std::string_view re
         received = true;
     }
     state = detail::new_response_state();
-    adopt_head(*state, head, method);
+    adopt_head(*state, c.buffered().substr(0, head.head_size), head, method);
     c.consume(head.head_size);
     head.fields.clear(); // its views point into the connection's buffer
     co_return true;
@@ -863,7 +864,7 @@ AHTTP_HOT_PATH void adopt_response(detail::response_state& state, detail::lease&
 {
     state.url = url;
     if (state.has_set_cookie) {
-        for (std::string_view const set_cookie : state.headers.values(http::field::set_cookie)) {
+        for (std::string_view const set_cookie : state.fields.values(http::field::set_cookie)) {
             defaults.cookie_jar->update(set_cookie, url);
         }
     }
@@ -873,7 +874,7 @@ AHTTP_HOT_PATH void adopt_response(detail::response_state& state, detail::lease&
     state.max_body_size = defaults.max_body_size;
     if (defaults.auto_decompress && state.has_content_encoding &&
         state.framing != wire::response_framing::none) {
-        std::string_view const coding = state.headers.value_or(http::field::content_encoding, "");
+        std::string_view const coding = state.fields.value_or(http::field::content_encoding, "");
         if (!coding.empty() && !http::iequals(coding, "identity")) {
             if (auto const c = compression::parse_coding(coding)) {
                 state.decoder.emplace(*c, std::numeric_limits<std::size_t>::max());
@@ -898,7 +899,7 @@ redirect_target(detail::response_state& state, target const& where, outgoing con
     if (!follow || !is_redirect(code)) {
         return nullptr; // the common case, without a look for Location
     }
-    auto const location = state.headers.find(http::field::location);
+    auto const location = state.fields.find(http::field::location);
     // A streamed body cannot be sent again: 307/308 (which repeat it) are not followed.
     bool const replays_body = code == 307 || code == 308;
     if (!location || (out.stream && replays_body)) {

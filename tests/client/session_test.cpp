@@ -53,6 +53,12 @@ struct fixture_app {
         r.add_get("/hello", [](web::request&) -> awaitable<web::response> {
             co_return web::response::text("hello");
         });
+        r.add_get("/numbered", [](web::request& req) -> awaitable<web::response> {
+            std::string const n{req.query().value_or("n", "")};
+            auto res = web::response::text("body " + n);
+            res.headers().set("X-Number", n);
+            co_return res;
+        });
         auto echo = [](web::request& req) -> awaitable<web::response> {
             json::object o;
             o["method"] = std::string{ahttp::http::to_string(req.method())};
@@ -160,6 +166,45 @@ TEST_F(SessionTest, GetsStatusHeadersAndBody)
     EXPECT_EQ(type, "text/plain");
     EXPECT_EQ(body, "hello");
     EXPECT_EQ(length, 5u);
+}
+
+// A response's fields stay its own after its connection carried the next response: they
+// are copied out of the connection's buffer with the head, and turned into owned strings
+// only when headers() is first called (here, after the next response came over the same
+// connection, and again after a hundred more).
+TEST_F(SessionTest, HeadersOutliveTheConnectionsNextResponses)
+{
+    auto const url = server.url("/numbered");
+    auto const seen = ahttp::run([&]() -> awaitable<std::vector<std::string>> {
+        // One connection, so that each response comes over the one that carried the first.
+        client::session_options options{.connector = {.limit = 1}}; // named: see g++ 12 notes
+        client::session session = co_await make_session(std::move(options));
+        client::response first = co_await session.get(url + "?n=1");
+        std::string const first_body = co_await first.text();
+        client::response second = co_await session.get(url + "?n=22");
+        std::string const second_body = co_await second.text();
+        std::vector<std::string> out;
+        out.push_back(first_body);
+        out.push_back(second_body);
+        out.emplace_back(second.headers().value_or("X-Number", "?"));
+        out.emplace_back(first.headers().value_or("X-Number", "?"));
+        for (int i = 0; i < 100; ++i) {
+            client::response r = co_await session.get(url + "?n=" + std::to_string(1000 + i));
+            co_await r.text();
+        }
+        out.emplace_back(first.headers().value_or("X-Number", "?"));
+        out.emplace_back(first.content_type());
+        out.emplace_back(std::to_string(first.headers().size()));
+        co_return out;
+    }());
+    ASSERT_EQ(seen.size(), 7u);
+    EXPECT_EQ(seen[0], "body 1");
+    EXPECT_EQ(seen[1], "body 22");
+    EXPECT_EQ(seen[2], "22");
+    EXPECT_EQ(seen[3], "1");
+    EXPECT_EQ(seen[4], "1");
+    EXPECT_EQ(seen[5], "text/plain");
+    EXPECT_GE(std::stoi(seen[6]), 3); // Content-Type, Content-Length, X-Number at least
 }
 
 TEST_F(SessionTest, SendsParamsAndHeaders)

@@ -46,8 +46,9 @@ public:
     std::string_view reason() const noexcept;
     /// True for a status below 400 (aiohttp's `ok`).
     bool ok() const noexcept { return status_code() < 400; }
-    /// The response's header fields, in order.
-    http::headers const& headers() const noexcept;
+    /// The response's header fields, in order. Made on the first call (most responses are
+    /// never asked): that call may allocate.
+    http::headers const& headers() const;
     /// The URL this response came from (after redirects).
     std::string const& url() const noexcept;
     http::method method() const noexcept;
