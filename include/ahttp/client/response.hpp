@@ -47,7 +47,8 @@ public:
     /// True for a status below 400 (aiohttp's `ok`).
     bool ok() const noexcept { return status_code() < 400; }
     /// The response's header fields, in order. Made on the first call (most responses are
-    /// never asked): that call may allocate.
+    /// never asked): that call may allocate, and, like the rest of a response, it is not for
+    /// several threads at once.
     http::headers const& headers() const;
     /// The URL this response came from (after redirects).
     std::string const& url() const noexcept;
