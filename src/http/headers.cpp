@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
 // Header multi-maps and ASCII case-insensitive comparison.
-#include "hot_path.hpp"
-
 #include <ahttp/http/headers.hpp>
 
 #include <algorithm>
@@ -10,9 +8,9 @@
 namespace ahttp::http {
 namespace {
 
-/// Overwrites `to` with `from`. A recycled response sees the same fields again, mostly of the
-/// same lengths (a server's Date, Content-Type, Connection): those are a plain copy over the
-/// old bytes, without std::string::assign's general path (a tenth of a request's work).
+/// Overwrites `to` with `from`. A recycled response's headers() sees the same fields again,
+/// mostly of the same lengths (a server's Date, Content-Type, Connection): those are a plain
+/// copy over the old bytes, without std::string::assign's general path.
 void overwrite(std::string& to, std::string_view from)
 {
     if (to.size() != from.size()) {
@@ -44,7 +42,7 @@ bool iequals(std::string_view a, std::string_view b) noexcept
     return true;
 }
 
-AHTTP_HOT_PATH void headers::assign(headers_view const& fields)
+void headers::assign(headers_view const& fields)
 {
     auto const& from = fields.entries();
     if (entries_.size() > from.size()) {
