@@ -63,6 +63,7 @@ tsan-test: deps
 	  TSAN_OPTIONS=$(TSAN_OPTIONS) timeout 900 build/ci-tsan/tests/$$t --gtest_brief=1; done
 
 bench: build
+	@bash scripts/install-deps.sh --bench
 	bash bench/load/run.sh $(BUILD_DIR)
 	bash bench/client/run.sh $(BUILD_DIR)
 	bash bench/cli/run.sh $(BUILD_DIR)

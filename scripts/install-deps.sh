@@ -2,7 +2,16 @@
 # SPDX-License-Identifier: BSL-1.0
 # Installs every Debian package that ahttp's build, tests, demo and benchmarks need.
 # Idempotent: runs apt-get update and install only when a package is missing.
+# `--bench` also installs bench/node's npm packages (autocannon), which only `make bench` uses.
 set -euo pipefail
+
+with_bench_modules=0
+for arg in "$@"; do
+  case "$arg" in
+    --bench) with_bench_modules=1 ;;
+    *) echo "install-deps: unknown argument '$arg' (only --bench)" >&2; exit 2 ;;
+  esac
+done
 
 packages=(
   # toolchain
@@ -19,15 +28,18 @@ packages=(
   chromium nodejs
 )
 
-# tests/browser's npm packages (playwright-core, ws), pinned by its package-lock.json. Idempotent:
-# runs only when node_modules is missing. Never downloads a browser: Chromium comes from Debian.
-install_browser_modules() {
-  local dir
-  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/browser"
-  if [ -f "$dir/package-lock.json" ] && [ ! -d "$dir/node_modules" ]; then
-    echo "install-deps: npm ci in tests/browser"
-    (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
-  fi
+# npm packages pinned by a package-lock.json: tests/browser's (playwright-core, ws) always,
+# bench/node's (autocannon) with --bench. Idempotent: runs only when node_modules is missing.
+# Never downloads a browser: Chromium comes from Debian.
+install_node_modules() {
+  local root dir
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  for dir in tests/browser $([ "$with_bench_modules" = 1 ] && echo bench/node); do
+    if [ -f "$root/$dir/package-lock.json" ] && [ ! -d "$root/$dir/node_modules" ]; then
+      echo "install-deps: npm ci in $dir"
+      (cd "$root/$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+    fi
+  done
 }
 
 missing=()
@@ -44,7 +56,7 @@ fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
-  install_browser_modules
+  install_node_modules
   exit 0
 fi
 
@@ -61,5 +73,5 @@ for svc in nginx h2o; do
   if command -v systemctl >/dev/null 2>&1; then "${sudo[@]}" systemctl disable --now "$svc" >/dev/null 2>&1 || true; fi
   "${sudo[@]}" service "$svc" stop >/dev/null 2>&1 || true
 done
-install_browser_modules
+install_node_modules
 echo "install-deps: done"

@@ -20,8 +20,9 @@ BENCH_TOOLS (comma list of ahttp,wrk,ab,autocannon; default all), BENCH_OUTPUT (
 default bench/cli/results.md; hand-written notes after bench/client/bench.py's MANUAL_MARKER line
 are kept). Raw figures go to <build-dir>/bench_cli/results.json.
 
-autocannon is used only if `npx --no-install autocannon` runs (a local or cached install): this
-script never downloads anything. Loopback only; nginx is killed on exit, errors and Ctrl-C.
+autocannon comes from bench/node (`make bench` runs `scripts/install-deps.sh --bench`, which
+installs it from its package-lock.json), else from an `npx --no-install autocannon` that runs:
+this script never downloads anything. Loopback only; nginx is killed on exit, errors and Ctrl-C.
 """
 
 import datetime
@@ -115,16 +116,20 @@ def parse_autocannon(stdout, stderr, wall):
 
 
 def autocannon_command():
-    """The autocannon command if one runs without downloading, else None."""
-    if shutil.which("npx") is None:
-        return None
-    try:
-        r = subprocess.run(["npx", "--no-install", "autocannon", "--version"],
-                           capture_output=True, text=True, timeout=60,
-                           stdin=subprocess.DEVNULL)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return ["npx", "--no-install", "autocannon"] if r.returncode == 0 else None
+    """bench/node's autocannon (`make bench` installs it), else one npx runs without
+    downloading, else None."""
+    local = ROOT / "bench" / "node" / "node_modules" / ".bin" / "autocannon"
+    candidates = ([[str(local)]] if local.exists() else []) + (
+        [["npx", "--no-install", "autocannon"]] if shutil.which("npx") else [])
+    for command in candidates:
+        try:
+            r = subprocess.run(command + ["--version"], capture_output=True, text=True,
+                               timeout=60, stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if r.returncode == 0:
+            return command
+    return None
 
 
 def make_runs(build_dir, url, conns, duration, wanted):
@@ -136,8 +141,8 @@ def make_runs(build_dir, url, conns, duration, wanted):
 
     autocannon = autocannon_command() if "autocannon" in wanted else None
     if "autocannon" in wanted and autocannon is None:
-        skipped.append(("autocannon", "`npx --no-install autocannon` does not run (not installed "
-                                      "locally or in the npm cache; nothing is downloaded)"))
+        skipped.append(("autocannon", "not installed (`bash scripts/install-deps.sh --bench` "
+                                      "installs it in bench/node; nothing is downloaded here)"))
     if "ahttp" in wanted and not os.access(ahttp, os.X_OK):
         skipped.append(("ahttp", f"{ahttp} is not built"))
     for c in conns:
