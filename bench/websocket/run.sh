@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSL-1.0
-# WebSocket echo benchmark (issue 5; `make bench` runs it): ahttp vs python3-aiohttp vs node ws.
+# WebSocket echo benchmark (issue 5; `make bench` runs it): ahttp vs python3-aiohttp vs node ws,
+# with a raw epoll echo in C (bench/reference/raw_ws_echo.c) as the floor.
 # Usage: bash bench/websocket/run.sh <build-dir>   e.g. build/release
 # Env: WSBENCH_ROUNDS (3), WSBENCH_SECONDS (3), WSBENCH_CONNECTIONS (1,100), WSBENCH_OUTPUT.
 set -euo pipefail
@@ -23,5 +24,8 @@ for binary in ahttp_ws_bench ahttp_bench_server; do
     fi
 done
 bench_checked "servers on CPU 0, the driver on CPU 1"
+# The raw epoll floor is built here, not by CMake (as bench/load's raw_epoll).
+mkdir -p "$build_dir/bench_websocket"
+cc -O2 -Wall -Wextra -o "$build_dir/bench_websocket/raw_ws_echo" bench/reference/raw_ws_echo.c -lcrypto
 ulimit -Sn 4096 2>/dev/null || true
 exec /usr/bin/python3 bench/websocket/bench.py "$build_dir"
