@@ -29,15 +29,25 @@ packages=(
 )
 
 # npm packages pinned by a package-lock.json: tests/browser's (playwright-core, ws) always,
-# bench/node's (autocannon) with --bench. Idempotent: runs only when node_modules is missing.
-# Never downloads a browser: Chromium comes from Debian.
+# bench/node's (autocannon) with --bench. Idempotent: runs only until an install completes
+# (npm writes node_modules/.package-lock.json last). Never downloads a browser: Chromium comes
+# from Debian. The tests need tests/browser's, so its failure stops this script; autocannon is
+# optional (bench/cli skips it), so bench/node's only warns.
 install_node_modules() {
   local root dir
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
   for dir in tests/browser $([ "$with_bench_modules" = 1 ] && echo bench/node); do
-    if [ -f "$root/$dir/package-lock.json" ] && [ ! -d "$root/$dir/node_modules" ]; then
+    if [ -f "$root/$dir/package-lock.json" ] && [ ! -f "$root/$dir/node_modules/.package-lock.json" ]; then
       echo "install-deps: npm ci in $dir"
-      (cd "$root/$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+      if ! (cd "$root/$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund); then
+        rm -rf "${root:?}/$dir/node_modules"
+        if [ "$dir" = bench/node ]; then
+          echo "install-deps: npm ci in $dir failed; the benchmarks will skip autocannon" >&2
+        else
+          echo "install-deps: npm ci in $dir failed" >&2
+          exit 1
+        fi
+      fi
     fi
   done
 }

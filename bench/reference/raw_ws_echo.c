@@ -8,6 +8,7 @@
 // Usage: raw_ws_echo [--port P] (0 = any); prints "listening on 127.0.0.1:PORT".
 #define _GNU_SOURCE // memmem, accept4, strcasestr
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/evp.h>
@@ -104,9 +105,11 @@ static int echo(int ep, struct conn* c)
             if (avail < 4)
                 break;
             plen = (uint64_t)f[2] << 8 | f[3], head = 4;
-        } else if (plen == 127 || plen > BUF / 2) {
+        } else if (plen == 127) {
             return -1; // larger than this reference handles
         }
+        if (plen > BUF / 2)
+            return -1;
         if (avail < head + 4 + plen)
             break;
         start += head + 4 + plen;
@@ -149,12 +152,15 @@ static int on_writable(int ep, struct conn* c)
 {
     ssize_t w = write(c->fd, c->out + c->ooff, c->olen - c->ooff);
     if (w < 0)
-        return -1;
+        return errno == EAGAIN ? 0 : -1;
     if ((c->ooff += w) < c->olen)
         return 0;
     free(c->out), c->out = NULL;
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
-    return epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+    if (epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev) != 0)
+        return -1;
+    // Frames that came behind the upgrade request while its answer was still going out.
+    return c->open && c->len ? echo(ep, c) : 0;
 }
 
 int main(int argc, char** argv)

@@ -20,6 +20,7 @@ import datetime
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,10 +48,16 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
+def base_environment():
+    """This process's environment without malloc settings, which would undo the pinning."""
+    return {k: v for k, v in os.environ.items()
+            if not k.startswith("MALLOC_") and k != "GLIBC_TUNABLES"}
+
+
 def start(cmd, env):
     proc = subprocess.Popen(["taskset", "-c", SERVER_CPU] + cmd, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            env={**os.environ, **env})
+                            env={**base_environment(), **env})
     line = proc.stdout.readline()
     match = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
     if not match:
@@ -92,6 +99,11 @@ def main():
         # What any server pays on this machine's kernel: one read and one write per message.
         RAW: ([str(build / "bench_websocket" / "raw_ws_echo")], {}),
     }
+    missing = [cmd[0] for cmd, _ in servers.values() if shutil.which(cmd[0]) is None]
+    if missing:
+        print(f"bench.py: not built: {', '.join(missing)} (run.sh builds the floor)",
+              file=sys.stderr)
+        return 2
     results = {}  # (server, connections) -> list of runs
     for connections in counts:
         for r in range(rounds):
@@ -148,7 +160,8 @@ def main():
             rate = median(runs, "round_trips_per_s")
             cpu = cpu_per_rt(name, connections)
             lines.append(
-                f"| {connections} | {name} | {rate:,.0f} | {cpu:.1f} | {cpu / floor:.2f}× | "
+                f"| {connections} | {name} | {rate:,.0f} | {cpu:.1f} | "
+                f"{f'{cpu / floor:.2f}×' if floor > 0 else 'n/a'} | "
                 f"{median(runs, 'p50_us'):.0f} | {median(runs, 'p99_us'):.0f} | "
                 f"{base / rate:.2f}× |")
     lines.append("")

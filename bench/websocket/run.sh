@@ -8,7 +8,7 @@ set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 bench_start "$@"
-bench_require "util-linux nodejs python3" taskset node /usr/bin/python3
+bench_require "util-linux nodejs python3 build-essential" taskset node /usr/bin/python3 cc
 if ! /usr/bin/python3 -c 'import aiohttp' 2>/dev/null; then
     echo "run.sh: /usr/bin/python3 lacks aiohttp (apt-get install python3-aiohttp)" >&2
     bench_missing=1
