@@ -238,6 +238,13 @@ def parse_wrk(stdout, stderr, wall):
             "seconds": float(m.group(2)) * UNIT_S[m.group(3)]}
 
 
+def parse_raw(stdout, stderr, wall):
+    m = re.search(r"(\d+) requests in ([\d.]+) s", stdout)
+    if not m:
+        raise RuntimeError(f"no result from raw_client: {stdout[-300:]} {stderr[-300:]}")
+    return {"requests": int(m.group(1)), "errors": 0, "seconds": float(m.group(2))}
+
+
 def parse_curl(stdout, stderr, wall):
     codes = stderr.split()
     ok = sum(1 for c in codes if c == "200")
@@ -281,6 +288,15 @@ def make_runs(build_dir, tmp, nginx, n, c, wrk_duration):
         [PYTHON, str(PY_CLIENT), "aiohttp-workers", url, "-n", str(n), "-c", str(c)],
         parse_self_report, f"`py_client.py aiohttp-workers`: TCPConnector(limit={c}), {c} "
         "worker coroutines, one ClientSession")
+    raw = build_dir / "bench_client" / "raw_client"
+    if os.access(raw, os.X_OK):
+        add("raw", "throughput", "raw C client (floor)",
+            [str(raw), HOST, str(nginx.port), "/", str(n), str(c)], parse_raw,
+            f"`raw_client {HOST} PORT / {n} {c}` (bench/reference/raw_client.c): C, "
+            "level-triggered epoll, one write and one read per request, nothing else; the "
+            "floor any client pays here")
+    else:
+        skipped.append(("raw", f"{raw} does not exist (run.sh builds it)"))
     if has_curl:
         add("curl", "throughput", "curl --parallel",
             ["curl", "--no-progress-meter", "--parallel", "--parallel-max", str(c), "--config",
@@ -465,6 +481,12 @@ def render(meta, runs, results, skipped):
         met = "met" if x >= 20 else "NOT met"
         w(f"- ahttp req/s ≥ 20× python aiohttp's: {a['rps']:,.0f} vs {ai['rps']:,.0f} "
           f"({x:.1f}×) — **{met}**.")
+    raw = medians.get("raw", {})
+    if raw and ai and ai["rps"] and ai["cpu_us_per_req"]:
+        w(f"- the floor (raw C client): {raw['rps'] / ai['rps']:.1f}× aiohttp's req/s, "
+          f"{ai['cpu_us_per_req'] / raw['cpu_us_per_req']:.1f}× less CPU per request"
+          + (f"; ahttp's CPU per request is {ratio(a['cpu_us_per_req'], raw['cpu_us_per_req'])}"
+             "× the floor's" if a else "") + ".")
     w("")
     return "\n".join(out)
 

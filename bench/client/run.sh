@@ -11,7 +11,7 @@ set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 bench_start "$@"
-bench_require "wrk curl util-linux procps python3" wrk curl taskset pgrep /usr/bin/python3
+bench_require "wrk curl util-linux procps python3 build-essential" wrk curl taskset pgrep /usr/bin/python3 cc
 bench_require_nginx
 if ! /usr/bin/python3 -c 'import aiohttp, requests' 2>/dev/null; then
     echo "run.sh: /usr/bin/python3 lacks aiohttp or requests (apt-get install python3-aiohttp" \
@@ -22,6 +22,10 @@ bench_checked "nginx on CPU 0, clients on CPU 1"
 if [[ ! -x $build_dir/bench/ahttp_client_bench ]]; then
     echo "run.sh: note: $build_dir/bench/ahttp_client_bench is not built; ahttp is skipped"
 fi
+
+# The raw C client, the floor, is built here, not by CMake (as bench/load's raw_epoll).
+mkdir -p "$build_dir/bench_client"
+cc -O2 -Wall -Wextra -o "$build_dir/bench_client/raw_client" bench/reference/raw_client.c
 
 ulimit -Sn 4096 2>/dev/null || true
 
