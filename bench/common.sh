@@ -43,3 +43,12 @@ bench_checked() {
         exit 1
     fi
 }
+
+# bench_build_reference <name> <subdir> [libraries...]: builds bench/reference/<name>.c, a
+# one-file C floor, with cc -O2 into $build_dir/<subdir>/<name> (not part of the CMake build).
+bench_build_reference() {
+    local name=$1 subdir=$2
+    shift 2
+    mkdir -p "$build_dir/$subdir"
+    cc -O2 -Wall -Wextra -o "$build_dir/$subdir/$name" "bench/reference/$name.c" "$@"
+}

@@ -23,9 +23,7 @@ if [[ ! -x $build_dir/bench/ahttp_client_bench ]]; then
     echo "run.sh: note: $build_dir/bench/ahttp_client_bench is not built; ahttp is skipped"
 fi
 
-# The raw C client, the floor, is built here, not by CMake (as bench/load's raw_epoll).
-mkdir -p "$build_dir/bench_client"
-cc -O2 -Wall -Wextra -o "$build_dir/bench_client/raw_client" bench/reference/raw_client.c
+bench_build_reference raw_client bench_client
 
 ulimit -Sn 4096 2>/dev/null || true
 

@@ -16,9 +16,7 @@ for tool in nginx h2o; do
 done
 bench_checked "server on CPU 0, wrk on CPU 1"
 
-# The raw epoll reference is built here, not by CMake.
-mkdir -p "$build_dir/bench_load"
-cc -O2 -Wall -Wextra -o "$build_dir/bench_load/raw_epoll" bench/reference/raw_epoll.c
+bench_build_reference raw_epoll bench_load
 
 # 10,000 idle connections need as many descriptors in the client and in each server.
 ulimit -Hn 65536 2>/dev/null || true

@@ -24,8 +24,6 @@ for binary in ahttp_ws_bench ahttp_bench_server; do
     fi
 done
 bench_checked "servers on CPU 0, the driver on CPU 1"
-# The raw epoll floor is built here, not by CMake (as bench/load's raw_epoll).
-mkdir -p "$build_dir/bench_websocket"
-cc -O2 -Wall -Wextra -o "$build_dir/bench_websocket/raw_ws_echo" bench/reference/raw_ws_echo.c -lcrypto
+bench_build_reference raw_ws_echo bench_websocket -lcrypto
 ulimit -Sn 4096 2>/dev/null || true
 exec /usr/bin/python3 bench/websocket/bench.py "$build_dir"
